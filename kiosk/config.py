@@ -1,0 +1,167 @@
+"""Configuration: TOML → frozen, validated objects (DESIGN §6).
+
+A config file names a built-in *profile* (``demo``, ``hall``, ``remote``) and overrides any
+of its keys; the profile's TOML ships in ``kiosk/profiles``. Unknown keys and bad values fail
+at start with every offending key path (:class:`~kiosk.errors.ConfigError`).
+
+Path values may use ``{user_data}``, ``{user_config}`` (per-user platform directories) and
+``~``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.errors import ConfigError
+
+APP_NAME = "smarthall-kiosk"
+PROFILES_DIR = Path(__file__).parent / "profiles"
+ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+
+Lang = Literal["zh-Hans", "zh-Hant", "en"]
+IdMethod = Literal["id_card", "gov_app_qr", "hkid", "home_return_permit", "passport_mrz"]
+ProfileName = Literal["demo", "hall", "remote"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Texts(_Section):
+    """A text in the three session languages."""
+
+    zh_Hans: str = Field(alias="zh-Hans", min_length=1)
+    zh_Hant: str = Field(alias="zh-Hant", min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return {"zh-Hans": self.zh_Hans, "zh-Hant": self.zh_Hant, "en": self.en}[lang]
+
+
+class TerminalConfig(_Section):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")]
+    # short code printed in tracking numbers
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9]{2,4}$")]
+    name: Texts
+    district: str = ""
+    languages: Annotated[tuple[Lang, ...], Field(min_length=1)] = ("zh-Hans", "zh-Hant", "en")
+    identification: Annotated[tuple[IdMethod, ...], Field(min_length=1)] = ("id_card", "gov_app_qr")
+    # item codes this terminal offers; empty = every item whose profiles include this profile
+    services: tuple[str, ...] = ()
+
+    @field_validator("languages", "identification")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("entries must be unique")
+        return value
+
+
+class PathsConfig(_Section):
+    data_dir: Path
+    log_file: Path | None = None
+    catalog_dir: Path | None = None  # None = the catalogue shipped in assets/catalog
+
+
+class StoreConfig(_Section):
+    # personal data is purged this many days after the back office accepted the submission
+    retention_days: Annotated[int, Field(ge=0, le=3650)] = 30
+    max_attachment_kb: Annotated[int, Field(ge=16, le=200_000)] = 20_480
+
+
+class SessionConfig(_Section):
+    idle_timeout_s: Annotated[float, Field(gt=5, le=3600)] = 90.0
+    idle_warning_s: Annotated[float, Field(gt=1, le=300)] = 20.0
+    care_mode_factor: Annotated[float, Field(ge=1.0, le=5.0)] = 2.0
+
+
+class KeyringConfig(_Section):
+    # "file": the project's encrypted-file backend (a terminal has no desktop wallet);
+    # "system": whatever keyring picks (a developer's desktop)
+    backend: Literal["file", "system"] = "file"
+    file: Path
+    # where the file backend's master secret comes from, in order: a systemd credential of
+    # this name ($CREDENTIALS_DIRECTORY), then this root-only file (created if missing)
+    credential_name: str = "kiosk-master"
+    master_secret_file: Path
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(_Section):
+    profile: ProfileName
+    terminal: TerminalConfig
+    paths: PathsConfig
+    store: StoreConfig = StoreConfig()
+    session: SessionConfig = SessionConfig()
+    keyring: KeyringConfig
+    logging: LoggingConfig = LoggingConfig()
+
+    @property
+    def default_language(self) -> Lang:
+        return self.terminal.languages[0]
+
+
+def _expand(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v) for v in value]
+    if isinstance(value, str) and ("{user_" in value or value.startswith("~")):
+        value = value.replace("{user_data}", platformdirs.user_data_dir(APP_NAME))
+        value = value.replace("{user_config}", platformdirs.user_config_dir(APP_NAME))
+        return str(Path(value).expanduser())
+    return value
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: file not found") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from err
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from err
+
+
+def format_validation_error(err: ValidationError, source: str) -> str:
+    """One line per problem, each naming its key path (``terminal.code``)."""
+    lines = []
+    for problem in err.errors():
+        path = ".".join(str(p) for p in problem["loc"]) or "(top level)"
+        lines.append(f"{source}: {path}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None, profile: str | None = None) -> Config:
+    """Load ``path`` over its profile (or ``profile``, or ``demo`` when neither names one)."""
+    user: dict[str, Any] = _read_toml(path) if path is not None else {}
+    name = profile or user.get("profile") or "demo"
+    if name not in ("demo", "hall", "remote"):
+        raise ConfigError(f"profile: unknown profile {name!r}; choose demo, hall or remote")
+    base = _read_toml(PROFILES_DIR / f"{name}.toml")
+    merged = _expand(_merge(base, user))
+    merged["profile"] = name
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(format_validation_error(err, str(path or f"profile {name}"))) from err

@@ -1,0 +1,174 @@
+"""User-facing message texts for error and status keys, in the three session languages.
+
+The core (no Qt) uses this table directly (headless demo, CLI); the Qt UI's ``.ts``
+translations are generated from it, so a key has one source of truth. A test checks that
+every key raised anywhere in the package has all three languages here.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Lang = Literal["zh-Hans", "zh-Hant", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("zh-Hans", "zh-Hant", "en")
+
+MESSAGES: Final[dict[str, dict[Lang, str]]] = {
+    # ---- configuration and environment
+    "config.invalid": {
+        "zh-Hans": "终端配置有误，暂停服务，请联系工作人员。",
+        "zh-Hant": "終端配置有誤，暫停服務，請聯絡工作人員。",
+        "en": "This terminal is misconfigured and out of service. Please contact staff.",
+    },
+    "catalog.invalid": {
+        "zh-Hans": "事项目录数据有误，已继续使用原目录。",
+        "zh-Hant": "事項目錄數據有誤，已繼續使用原目錄。",
+        "en": "The service catalogue update was invalid; the previous catalogue stays in use.",
+    },
+    "store.disk_full": {
+        "zh-Hans": "终端存储空间已满，本次申请未能保存，请联系工作人员。已保存的申请不受影响。",
+        "zh-Hant": "終端儲存空間已滿，本次申請未能保存，請聯絡工作人員。已保存的申請不受影響。",
+        "en": "The terminal's storage is full, so this application could not be saved. "
+        "Please contact staff. Applications already saved are safe.",
+    },
+    "store.read_only": {
+        "zh-Hans": "终端存储暂时无法写入，本次申请未能保存，请联系工作人员。",
+        "zh-Hant": "終端儲存暫時無法寫入，本次申請未能保存，請聯絡工作人員。",
+        "en": "The terminal cannot save right now, so this application was not saved. "
+        "Please contact staff.",
+    },
+    "store.corrupt": {
+        "zh-Hans": "终端数据校验失败，暂停服务，请联系工作人员。",
+        "zh-Hant": "終端數據校驗失敗，暫停服務，請聯絡工作人員。",
+        "en": "The terminal's data failed a check; it is out of service. Please contact staff.",
+    },
+    "store.key_unavailable": {
+        "zh-Hans": "终端密钥不可用，暂停服务，请联系工作人员。",
+        "zh-Hant": "終端密鑰不可用，暫停服務，請聯絡工作人員。",
+        "en": "The terminal's encryption key is unavailable; it is out of service. "
+        "Please contact staff.",
+    },
+    "store.not_found": {
+        "zh-Hans": "未找到该受理编号，请核对后重新输入。",
+        "zh-Hant": "未找到該受理編號，請核對後重新輸入。",
+        "en": "No application with that tracking number was found. Please check and try again.",
+    },
+    "store.attachment_too_large": {
+        "zh-Hans": "材料文件过大，请重新拍摄。",
+        "zh-Hant": "材料檔案過大，請重新拍攝。",
+        "en": "The captured document is too large. Please capture it again.",
+    },
+    # ---- identity validation
+    "id.empty": {
+        "zh-Hans": "请填写证件号码。",
+        "zh-Hant": "請填寫證件號碼。",
+        "en": "Please enter the document number.",
+    },
+    "id.format": {
+        "zh-Hans": "证件号码格式不正确。",
+        "zh-Hant": "證件號碼格式不正確。",
+        "en": "The document number is not in the right format.",
+    },
+    "id.check_digit": {
+        "zh-Hans": "证件号码校验位不正确，请核对。",
+        "zh-Hant": "證件號碼校驗位不正確，請核對。",
+        "en": "The document number's check digit is wrong. Please check it.",
+    },
+    "id.birth_date": {
+        "zh-Hans": "证件号码中的出生日期无效。",
+        "zh-Hant": "證件號碼中的出生日期無效。",
+        "en": "The date of birth inside the ID number is not a valid date.",
+    },
+    "id.region": {
+        "zh-Hans": "证件号码中的地区代码无效。",
+        "zh-Hant": "證件號碼中的地區代碼無效。",
+        "en": "The region code inside the ID number is not valid.",
+    },
+    "id.expired": {
+        "zh-Hans": "证件已过有效期。",
+        "zh-Hant": "證件已過有效期。",
+        "en": "The document has expired.",
+    },
+    # ---- form validation
+    "form.required": {
+        "zh-Hans": "此项为必填项。",
+        "zh-Hant": "此項為必填項。",
+        "en": "This field is required.",
+    },
+    "form.too_long": {
+        "zh-Hans": "内容过长。",
+        "zh-Hant": "內容過長。",
+        "en": "This is too long.",
+    },
+    "form.not_a_number": {
+        "zh-Hans": "请输入数字。",
+        "zh-Hant": "請輸入數字。",
+        "en": "Please enter a number.",
+    },
+    "form.out_of_range": {
+        "zh-Hans": "数值超出允许范围。",
+        "zh-Hant": "數值超出允許範圍。",
+        "en": "The number is outside the allowed range.",
+    },
+    "form.bad_date": {
+        "zh-Hans": "请输入有效日期（年-月-日）。",
+        "zh-Hant": "請輸入有效日期（年-月-日）。",
+        "en": "Please enter a valid date (year-month-day).",
+    },
+    "form.bad_choice": {
+        "zh-Hans": "请从列表中选择。",
+        "zh-Hant": "請從列表中選擇。",
+        "en": "Please choose from the list.",
+    },
+    "form.bad_phone": {
+        "zh-Hans": "请输入有效的手机或电话号码。",
+        "zh-Hant": "請輸入有效的手機或電話號碼。",
+        "en": "Please enter a valid mobile or telephone number.",
+    },
+    # ---- journey
+    "journey.materials_missing": {
+        "zh-Hans": "还有必交材料未采集。",
+        "zh-Hant": "尚有必交材料未採集。",
+        "en": "Some required documents have not been captured yet.",
+    },
+    "journey.consent_required": {
+        "zh-Hans": "需同意个人信息使用说明后才能提交。",
+        "zh-Hant": "需同意個人資料使用說明後才能提交。",
+        "en": "You need to agree to how your personal data is used before submitting.",
+    },
+    "journey.service_unavailable": {
+        "zh-Hans": "本终端暂不能办理此事项。",
+        "zh-Hant": "本終端暫不能辦理此事項。",
+        "en": "This service is not available at this terminal.",
+    },
+    "journey.identity_mismatch": {
+        "zh-Hans": "此事项不支持该证件。",
+        "zh-Hant": "此事項不支援該證件。",
+        "en": "This document cannot be used for this service.",
+    },
+    "journey.idle_warning": {
+        "zh-Hans": "您还在吗？即将返回首页并清除本次填写的信息。",
+        "zh-Hant": "您還在嗎？即將返回首頁並清除本次填寫的資料。",
+        "en": "Are you still there? We will return to the start and clear your details.",
+    },
+    "journey.submitted": {
+        "zh-Hans": "申请已保存并提交，请取走回执。",
+        "zh-Hant": "申請已保存並提交，請取走回條。",
+        "en": "Your application is saved and submitted. Please take your receipt.",
+    },
+    "policy.no_match": {
+        "zh-Hans": "暂未找到符合条件的惠企政策。",
+        "zh-Hant": "暫未找到符合條件的惠企政策。",
+        "en": "No business-support policies match this company yet.",
+    },
+    "unexpected": {
+        "zh-Hans": "终端发生故障，暂停服务，请联系工作人员。",
+        "zh-Hant": "終端發生故障，暫停服務，請聯絡工作人員。",
+        "en": "The terminal has a fault and is out of service. Please contact staff.",
+    },
+}
+
+
+def translate(key: str, lang: Lang) -> str:
+    """The message for ``key`` in ``lang``; an unknown key falls back to the generic fault text."""
+    texts = MESSAGES.get(key) or MESSAGES["unexpected"]
+    return texts[lang]

@@ -1,0 +1,67 @@
+"""Shared fixtures. A test fails on any unexpected WARNING (or worse) log record (DESIGN §7);
+a test that provokes one on purpose takes the ``expect_logs`` fixture and asserts on it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+
+class LogCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+        self.allowed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self) -> list[str]:
+        return [r.getMessage() for r in self.records]
+
+
+@pytest.fixture(autouse=True)
+def _logfail() -> Iterator[LogCollector]:
+    collector = LogCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+    if collector.records and not collector.allowed:
+        lines = "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in collector.records)
+        pytest.fail(f"unexpected warning/error log records:\n{lines}", pytrace=False)
+
+
+@pytest.fixture
+def expect_logs(_logfail: LogCollector) -> LogCollector:
+    """Allow WARNING+ records in this test; assert on ``expect_logs.messages()``."""
+    _logfail.allowed = True
+    return _logfail
+
+
+@pytest.fixture
+def tmp_config_file(tmp_path: Path) -> Path:
+    """A demo-profile config whose every path lies under ``tmp_path``."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f"""
+profile = "demo"
+[paths]
+data_dir = "{tmp_path / 'data'}"
+log_file = "{tmp_path / 'data' / 'logs' / 'kiosk.log'}"
+[keyring]
+file = "{tmp_path / 'data' / 'keyring' / 'kiosk-keyring.cfg'}"
+master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
+""",
+        encoding="utf-8",
+    )
+    return path
