@@ -85,7 +85,7 @@ def test_check_char_rejects_bad_prefix(value: str) -> None:
 
 
 def test_format_hkid_validates() -> None:
-    with pytest.raises(IdentityError, match="id.check_digit"):
+    with pytest.raises(IdentityError, match=r"^id\.check_digit"):
         format_hkid("A1234564")
 
 
