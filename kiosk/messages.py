@@ -165,6 +165,82 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "終端發生故障，暫停服務，請聯絡工作人員。",
         "en": "The terminal has a fault and is out of service. Please contact staff.",
     },
+    # ---- journey (session state machine)
+    "journey.bug": {
+        "zh-Hans": "终端发生故障，暂停服务，请联系工作人员。",
+        "zh-Hant": "終端發生故障，暫停服務，請聯絡工作人員。",
+        "en": "The terminal has a fault and is out of service. Please contact staff.",
+    },
+    "journey.too_many_pages": {
+        "zh-Hans": "此材料已达到页数上限，如需更换请先删除或重拍。",
+        "zh-Hant": "此材料已達到頁數上限，如需更換請先刪除或重拍。",
+        "en": "This document already has the most pages allowed. Delete or retake a page instead.",
+    },
+    "journey.too_few_pages": {
+        "zh-Hans": "此材料页数不足，请继续拍摄。",
+        "zh-Hant": "此材料頁數不足，請繼續拍攝。",
+        "en": "This document needs more pages. Please capture the rest.",
+    },
+    "journey.no_accepted_id": {
+        "zh-Hans": "本终端无法识别办理此事项所需的证件。",
+        "zh-Hant": "本終端無法識別辦理此事項所需的證件。",
+        "en": "This terminal cannot read any document this service accepts.",
+    },
+    "journey.id_method_unavailable": {
+        "zh-Hans": "本终端不支持此种身份认证方式。",
+        "zh-Hant": "本終端不支援此種身份認證方式。",
+        "en": "This terminal does not accept this way of identifying yourself.",
+    },
+    "journey.device_unavailable.id_card_reader": {
+        "zh-Hans": "身份证读卡器暂时无法使用，此事项暂停办理。",
+        "zh-Hant": "身份證讀卡器暫時無法使用，此事項暫停辦理。",
+        "en": "The ID card reader is not working, so this service is paused.",
+    },
+    "journey.device_unavailable.camera": {
+        "zh-Hans": "材料拍摄设备暂时无法使用，此事项暂停办理。",
+        "zh-Hant": "材料拍攝設備暫時無法使用，此事項暫停辦理。",
+        "en": "The document camera is not working, so this service is paused.",
+    },
+    "journey.device_unavailable.code_scanner": {
+        "zh-Hans": "扫码器暂时无法使用，此事项暂停办理。",
+        "zh-Hant": "掃碼器暫時無法使用，此事項暫停辦理。",
+        "en": "The code scanner is not working, so this service is paused.",
+    },
+    "journey.device_unavailable.receipt_printer": {
+        "zh-Hans": "凭条打印机暂时无法使用，此事项暂停办理。",
+        "zh-Hant": "憑條打印機暫時無法使用，此事項暫停辦理。",
+        "en": "The receipt printer is not working, so this service is paused.",
+    },
+    "journey.device_unavailable.a4_printer": {
+        "zh-Hans": "A4 打印机暂时无法使用，此事项暂停办理。",
+        "zh-Hant": "A4 打印機暫時無法使用，此事項暫停辦理。",
+        "en": "The A4 printer is not working, so this service is paused.",
+    },
+    "journey.tracking_required": {
+        "zh-Hans": "请输入或扫描受理编号。",
+        "zh-Hant": "請輸入或掃描受理編號。",
+        "en": "Please enter or scan the tracking number.",
+    },
+    "journey.result_not_ready": {
+        "zh-Hans": "办理结果尚未生成，请稍后再来，或查询办理进度。",
+        "zh-Hant": "辦理結果尚未生成，請稍後再來，或查詢辦理進度。",
+        "en": "The result is not ready yet. Please come back later or check the status.",
+    },
+    "journey.result_collected": {
+        "zh-Hans": "该办理结果已领取。",
+        "zh-Hant": "該辦理結果已領取。",
+        "en": "This result has already been collected.",
+    },
+    "journey.pickup_at_window": {
+        "zh-Hans": "该办理结果需到窗口领取，请联系工作人员。",
+        "zh-Hant": "該辦理結果需到窗口領取，請聯絡工作人員。",
+        "en": "This result is collected at a service window. Please ask staff.",
+    },
+    "journey.pickup_owner_mismatch": {
+        "zh-Hans": "证件与申请人不符，无法领取。",
+        "zh-Hant": "證件與申請人不符，無法領取。",
+        "en": "This document does not match the applicant, so the result cannot be released.",
+    },
 }
 
 
