@@ -32,7 +32,6 @@ from mrz.base.functions import hash_string as _mrz_hash_string
 from stdnum import numdb
 from stdnum.cn import ric as stdnum_ric
 from stdnum.cn import uscc as stdnum_uscc
-from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from kiosk.errors import KnownError
 from kiosk.identity.models import Sex
@@ -267,22 +266,25 @@ def uscc_check_char(first17: str) -> str:
     return str(stdnum_uscc.calc_check_digit(body))
 
 
-def validate_uscc(value: str) -> str:
-    """Validate an 18-character Unified Social Credit Code via ``stdnum.cn.uscc``.
+_USCC_CHARS: Final = "0-9A-HJ-NP-RTUWXY"  # GB 32100: digits and letters except I O S V Z
+# 1 registration authority (1-9, A, N, Y …), 2 entity type, 3-8 division code (digits),
+# 9-17 organisation code, 18 check character
+_USCC_RE: Final = re.compile(rf"[{_USCC_CHARS}]{{2}}[0-9]{{6}}[{_USCC_CHARS}]{{10}}", re.ASCII)
 
-    python-stdnum requires the first 8 characters to be digits (authority, entity type,
-    division code), so it rejects codes whose authority code is a letter (see the report).
+
+def validate_uscc(value: str) -> str:
+    """Validate an 18-character Unified Social Credit Code (GB 32100-2015).
+
+    The check character comes from ``stdnum.cn.uscc.calc_check_digit``. The format check is
+    ours: stdnum's ``validate`` requires the first 8 characters to be digits, which rejects real
+    codes whose registration-authority code is a letter (``N`` rural collectives, ``Y`` others).
     """
     code = _normalise(value, drop="-")
-    # stdnum's own cleaning passes odd Unicode through; keep its input to the ASCII alphabet
-    if not re.fullmatch(r"[0-9A-Z]{18}", code, re.ASCII):
-        raise IdentityError("id.format", "uscc: expected 18 letters or digits")
-    try:
-        return str(stdnum_uscc.validate(code))
-    except InvalidChecksum as err:
-        raise IdentityError("id.check_digit", "uscc: check character mismatch") from err
-    except ValidationError as err:  # InvalidLength / InvalidFormat / InvalidComponent
-        raise IdentityError("id.format", f"uscc: {type(err).__name__}") from err
+    if not re.fullmatch(r"[0-9A-Z]{18}", code, re.ASCII) or not _USCC_RE.fullmatch(code):
+        raise IdentityError("id.format", "uscc: expected 18 characters of the USCC alphabet")
+    if code[-1] != stdnum_uscc.calc_check_digit(code[:17]):
+        raise IdentityError("id.check_digit", "uscc: check character mismatch")
+    return code
 
 
 # ---------------------------------------------------------------- Home Return Permit

@@ -85,8 +85,9 @@ def uscc_check(body17: str) -> str:
 
 @st.composite
 def usccs(draw: st.DrawFn) -> str:
-    # python-stdnum insists on digits in positions 1-8 (authority, entity type, division)
-    head = draw(st.text(string.digits, min_size=8, max_size=8))
+    # GB 32100: authority and entity type over the alphabet (N, Y … occur), division digits
+    head = draw(st.text(USCC_ALPHABET, min_size=2, max_size=2))
+    head += draw(st.text(string.digits, min_size=6, max_size=6))
     body = head + draw(st.text(USCC_ALPHABET, min_size=9, max_size=9))
     return body + uscc_check(body)
 

@@ -36,7 +36,7 @@ def test_normalises_input(typed: str) -> None:
         ("91110000600037341", "id.format"),
         ("91110000600037341LL", "id.format"),
         ("9111000060003734IL", "id.format"),  # I is excluded from the alphabet
-        ("A1110000600037341L", "id.format"),  # stdnum: first 8 must be digits
+        ("91A10000600037341L", "id.format"),  # positions 3-8 (division code) are digits
         ("91110000600037341#", "id.format"),
         ("9111000060003734ẞL", "id.format"),
     ],
@@ -57,6 +57,12 @@ def test_check_char_rejects_bad_body(value: str) -> None:
     assert info.value.key == "id.format"
 
 
+@pytest.mark.parametrize("code", ["N2440300MA5F11111F", "Y1440300MA5F11111A"])
+def test_letter_authority_codes_are_valid(code: str) -> None:
+    # rural collectives (N) and other authorities (Y) register codes starting with a letter
+    assert validate_uscc(code) == code
+
+
 @FAST
 @given(usccs())
 def test_generated_usccs_validate(code: str) -> None:
@@ -72,7 +78,7 @@ def test_any_single_substitution_is_rejected(code: str, data: st.DataObject) -> 
     mutated = code[:pos] + new + code[pos + 1:]
     with pytest.raises(IdentityError) as info:
         validate_uscc(mutated)
-    # a letter in positions 1-8 is a format error for stdnum; everything else the check catches
-    expected = "id.format" if pos < 8 and new.isalpha() else "id.check_digit"
+    # a letter in the division code (positions 3-8) is a format error; the check catches the rest
+    expected = "id.format" if 2 <= pos < 8 and new.isalpha() else "id.check_digit"
     assert info.value.key == expected
     assert mutated not in str(info.value)
