@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -309,6 +310,20 @@ class Outbox:
             return None
         value: dict[str, Any] = self._key.decrypt_json(row[0], self._personal_aad(uuid))
         return value
+
+    def owner_matches(self, uuid: str, id_kind: str, id_number: str) -> bool:
+        """Whether the document (kind, number) is the applicant's; False once purged.
+
+        Answers result pickup without handing the applicant's identity to the caller.
+        """
+        personal = self.read_personal(uuid)
+        if personal is None:
+            return False
+        identity = personal.get("identity") or {}
+        stored_kind = str(identity.get("kind", ""))
+        stored_number = str(identity.get("number", "")).upper().encode()
+        same_number = hmac.compare_digest(stored_number, id_number.strip().upper().encode())
+        return same_number and stored_kind == id_kind
 
     def read_attachment(self, uuid: str, seq: int) -> bytes:
         row = self.db.execute(

@@ -214,3 +214,14 @@ def test_schema_version_and_newer_schema_refused(
         Outbox.open(tmp_path / "data", lambda c: load_or_create_data_key(keyring, create=c),
                     terminal_id="t", terminal_code="DM1")
     assert info.value.key == "store.corrupt"
+
+
+def test_owner_matches_only_the_applicants_document(outbox: Outbox, clock: StepClock) -> None:
+    uid = outbox.enqueue(make_submission(0, number="360426199101010071")).uuid
+    assert outbox.owner_matches(uid, "resident_id", "360426199101010071")
+    assert not outbox.owner_matches(uid, "resident_id", "120103198806018241")
+    assert not outbox.owner_matches(uid, "hkid", "360426199101010071")
+    outbox.transition(uid, "accepted", case_no="C")
+    clock.advance(days=31)
+    outbox.purge_expired(30)
+    assert not outbox.owner_matches(uid, "resident_id", "360426199101010071")
