@@ -196,13 +196,23 @@ def _cross_references(data: Mapping[str, Any], sources: _Sources) -> list[str]:
     return problems
 
 
+def _is_echo(kind: str, loc: tuple[str | int, ...], all_locs: Sequence[tuple[str | int, ...]]
+             ) -> bool:
+    """A "too short" error that only repeats that the collection's own entries failed."""
+    return kind == "too_short" and any(
+        len(other) > len(loc) and other[: len(loc)] == loc for other in all_locs)
+
+
 def _validate(data: Mapping[str, Any], sources: _Sources, problems: list[str]) -> Catalog:
     problems = [*problems, *_cross_references(data, sources)]
     document: CatalogDocument | None = None
     try:
         document = CatalogDocument.model_validate(dict(data))
     except ValidationError as err:
-        for error in err.errors():
+        errors = err.errors()
+        for error in errors:
+            if _is_echo(error["type"], error["loc"], [e["loc"] for e in errors]):
+                continue
             where, rest = sources.locate(error["loc"])
             problems.append(where.line(rest, error["msg"]))
     if problems or document is None:

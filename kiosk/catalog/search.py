@@ -2,9 +2,11 @@
 
 Matching is case-insensitive substring matching on NFKC-normalised text (full-width letters
 and digits typed on a Chinese IME match their half-width forms), plus pinyin of the zh-Hans
-name: full pinyin without tones (``yingyezhizhao``, spaces and tone marks in the query are
-ignored) starting at any syllable, and initials (``yyzz``). Polyphonic characters are read
-with pypinyin's phrase dictionary (``heteronym=False``), so 银行 is *yinhang*.
+name: full pinyin without tones (``gongsisheli``, spaces and tone marks in the query are
+ignored) starting at any syllable, and initials (``gssl``). Chinese keywords match by their
+full pinyin and by exactly their initials (keyword 营业执照: ``yyzz``), at keyword rank.
+Polyphonic characters are read with pypinyin's phrase dictionary (``heteronym=False``), so
+银行 is *yinhang*.
 
 Ranking tiers, best first: exact name, name prefix, name substring, pinyin (exact, then
 prefix, then from a later syllable), keyword, description. Ties keep catalogue order.
@@ -66,19 +68,22 @@ class _Entry:
     initials: str
     keywords: tuple[str, ...]
     keyword_pinyin: tuple[str, ...]
+    keyword_initials: frozenset[str]
     descriptions: tuple[str, ...]
 
 
 def _entry(item: ServiceItem) -> _Entry:
     names = tuple(normalise(t) for t in (item.name.zh_Hans, item.name.zh_Hant, item.name.en))
     syllables = _syllables(item.name.zh_Hans)
+    keyword_syllables = [_syllables(k) for k in item.keywords]
     return _Entry(
         names=names,
         names_compact=tuple(n.replace(" ", "") for n in names),
         pinyin_suffixes=tuple("".join(syllables[i:]) for i in range(len(syllables))),
         initials="".join(s[0] for s in syllables),
         keywords=tuple(normalise(k) for k in item.keywords),
-        keyword_pinyin=tuple("".join(_syllables(k)) for k in item.keywords),
+        keyword_pinyin=tuple("".join(s) for s in keyword_syllables if s),
+        keyword_initials=frozenset("".join(x[0] for x in s) for s in keyword_syllables if s),
         descriptions=tuple(
             normalise(t)
             for t in (item.description.zh_Hans, item.description.zh_Hant, item.description.en)
@@ -103,8 +108,10 @@ def _rank(entry: _Entry, query: str, compact: str, pinyin: str) -> tuple[int, in
             return (PINYIN, 2)
     if any(query in k for k in entry.keywords):
         return (KEYWORD, 0)
-    if len(pinyin) > _MIN_PINYIN_QUERY and any(pinyin in k for k in entry.keyword_pinyin):
+    if len(pinyin) >= _MIN_PINYIN_QUERY and pinyin in entry.keyword_initials:
         return (KEYWORD, 1)
+    if len(pinyin) > _MIN_PINYIN_QUERY and any(pinyin in k for k in entry.keyword_pinyin):
+        return (KEYWORD, 2)
     if any(query in d for d in entry.descriptions):
         return (DESCRIPTION, 0)
     return None
