@@ -84,7 +84,7 @@ def catalog_document() -> dict[str, Any]:
                     {"id": "id_copy", "name": texts("身份证"), "capture": "id_card",
                      "format": "id_card", "min_pages": 1, "max_pages": 1},
                     {"id": "extra", "name": texts("其他"), "capture": "document",
-                     "required": False, "min_pages": 0, "max_pages": 3},
+                     "required": False, "min_pages": 2, "max_pages": 3},
                     {"id": "licence", "name": texts("执照"), "capture": "e_certificate",
                      "source": "shared_data"},
                 ],
