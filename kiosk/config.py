@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kiosk.devices.config import DevicesConfig
 from kiosk.errors import ConfigError
 
 APP_NAME = "smarthall-kiosk"
@@ -103,6 +104,7 @@ class Config(_Section):
     session: SessionConfig = SessionConfig()
     keyring: KeyringConfig
     logging: LoggingConfig = LoggingConfig()
+    devices: DevicesConfig = DevicesConfig()
 
     @property
     def default_language(self) -> Lang:

@@ -72,3 +72,20 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "nope.toml")
     assert "file not found" in info.value.detail
+
+
+def test_unknown_device_driver_names_the_valid_choices(tmp_path: Path) -> None:
+    path = tmp_path / "k.toml"
+    path.write_text('[devices.idcard]\ndriver = "ga999"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "devices.idcard" in info.value.detail
+    assert "'simulated', 'ga467_serial'" in info.value.detail
+
+
+def test_driver_specific_keys_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "k.toml"
+    path.write_text('[devices.receipt_printer]\ndriver = "escpos_network"\nport = 9100\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "devices.receipt_printer.escpos_network.host: Field required" in info.value.detail
