@@ -8,9 +8,11 @@ Public API::
     journey.start(); journey.choose_language("zh-Hans"); journey.choose_apply() ...
     journey.tick()                                # about once a second: idle timeout
 
-Modules: ``states`` (enums and the one transition table), ``machine`` (:class:`Journey`),
-``session`` (what a session holds, wiping), ``capture`` (pages), ``idle`` (timeouts),
-``offer`` (greyed-out items), ``view`` (snapshots), ``ports`` and ``clock`` (what is injected).
+Modules: ``states`` (enums and the one transition table), ``machine`` (:class:`Journey`:
+navigation, idle, language, care mode), ``application`` and ``branches`` (the steps),
+``core`` (the intent decorator, moves, wiping, views), ``session`` (what a session holds),
+``capture`` (pages), ``idle`` (timeouts), ``offer`` (greyed-out items), ``view`` (snapshots),
+``ports`` and ``clock`` (what is injected).
 """
 
 from kiosk.journey.capture import MaterialStatus
