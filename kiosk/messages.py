@@ -241,6 +241,59 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "證件與申請人不符，無法領取。",
         "en": "This document does not match the applicant, so the result cannot be released.",
     },
+    # ---- ID-card reader (kiosk/devices/idcard)
+    "device.idcard.no_card": {
+        "zh-Hans": "未检测到证件，请将身份证放在读卡区。",
+        "zh-Hant": "未偵測到證件，請將身份證放在讀卡區。",
+        "en": "No card detected. Please place your ID card on the reader.",
+    },
+    "device.idcard.checksum": {
+        "zh-Hans": "读卡数据校验失败，请重新放置证件。",
+        "zh-Hant": "讀卡數據校驗失敗，請重新放置證件。",
+        "en": "The card data failed a check. Please place the card again.",
+    },
+    "device.idcard.read_failed": {
+        "zh-Hans": "证件读取失败，请取下证件后重新放置。",
+        "zh-Hant": "證件讀取失敗，請取下證件後重新放置。",
+        "en": "The card could not be read. Please lift it and place it again.",
+    },
+    "device.idcard.removed": {
+        "zh-Hans": "读卡过程中证件被移开，请重新放置并保持不动。",
+        "zh-Hant": "讀卡過程中證件被移開，請重新放置並保持不動。",
+        "en": "The card was moved away while being read. Please place it again and hold it still.",
+    },
+    "device.idcard.offline": {
+        "zh-Hans": "身份证读卡器未连接，请联系工作人员。",
+        "zh-Hant": "身份證讀卡器未連接，請聯絡工作人員。",
+        "en": "The ID-card reader is not connected. Please contact staff.",
+    },
+    "device.idcard.fault": {
+        "zh-Hans": "身份证读卡器故障，请联系工作人员。",
+        "zh-Hant": "身份證讀卡器故障，請聯絡工作人員。",
+        "en": "The ID-card reader reports a fault. Please contact staff.",
+    },
+    "device.idcard.invalid_number": {
+        "zh-Hans": "证件号码校验未通过，无法使用该证件，请联系工作人员。",
+        "zh-Hant": "證件號碼校驗未通過，無法使用該證件，請聯絡工作人員。",
+        "en": "The number on this card failed its check, so the card cannot be used. "
+        "Please contact staff.",
+    },
+    "device.idcard.timeout": {
+        "zh-Hans": "身份证读卡器无响应，请稍后重试。",
+        "zh-Hant": "身份證讀卡器無回應，請稍後重試。",
+        "en": "The ID-card reader is not responding. Please try again shortly.",
+    },
+    "device.idcard.unsupported_card": {
+        "zh-Hans": "暂不支持该类证件，请使用居民身份证、港澳台居民居住证或外国人永久居留身份证。",
+        "zh-Hant": "暫不支援該類證件，請使用居民身份證、港澳台居民居住證或外國人永久居留身份證。",
+        "en": "This kind of card is not supported. Please use a resident ID card, a Hong Kong/"
+        "Macao/Taiwan residence permit or a foreign permanent resident ID card.",
+    },
+    "device.idcard.protocol": {
+        "zh-Hans": "身份证读卡器通信异常，请稍后重试。",
+        "zh-Hant": "身份證讀卡器通訊異常，請稍後重試。",
+        "en": "Communication with the ID-card reader failed. Please try again shortly.",
+    },
 }
 
 
