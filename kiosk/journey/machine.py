@@ -96,8 +96,8 @@ class Journey(ApplicationSteps, BranchSteps):
 
     @intent(Intent.RESUME_SERVICE)
     def resume_service(self) -> None:
-        self._session.out_of_service_key = None
-        self._move(Intent.RESUME_SERVICE, State.ATTRACT)
+        """Back in service (a technician or the health monitor): a fresh ATTRACT screen."""
+        self._end_session(Intent.RESUME_SERVICE)
 
     @intent(Intent.CANCEL)
     def cancel(self) -> None:

@@ -100,6 +100,7 @@ class SessionData:
         self.language = language
         self.care_mode = False
         self.started_at = None
+        self.out_of_service_key = None
 
     def personal_values(self) -> list[str | bytes]:
         """Every personal value held (for the wipe tests): strings and captured page bytes."""

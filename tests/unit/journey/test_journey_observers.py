@@ -66,3 +66,14 @@ def test_language_not_offered_is_a_bug(ctx: Ctx) -> None:
     c.journey.start()
     with pytest.raises(BugError):
         c.journey.choose_language("zh-Hans")
+
+
+def test_out_of_service_screen_settings_do_not_leak_into_the_next_session(ctx: Ctx) -> None:
+    ctx.journey.out_of_service("store.corrupt")
+    ctx.journey.set_language("en")
+    ctx.journey.set_care_mode(True)
+    assert ctx.journey.view().out_of_service_key == "store.corrupt"
+    ctx.journey.resume_service()
+    view = ctx.journey.view()
+    assert view.state is State.ATTRACT and view.out_of_service_key is None
+    assert view.language == ctx.config.default_language and not view.care_mode
