@@ -294,6 +294,37 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "身份證讀卡器通訊異常，請稍後重試。",
         "en": "Communication with the ID-card reader failed. Please try again shortly.",
     },
+    # ---- camera and code scanner
+    "device.camera.offline": {
+        "zh-Hans": "摄像头未连接或无画面，请联系工作人员。",
+        "zh-Hant": "攝像頭未連接或無畫面，請聯絡工作人員。",
+        "en": "The camera is not connected or shows no picture. Please contact staff.",
+    },
+    "device.camera.frozen": {
+        "zh-Hans": "摄像头画面停止更新，正在尝试恢复。",
+        "zh-Hant": "攝像頭畫面停止更新，正在嘗試恢復。",
+        "en": "The camera picture has stopped updating; the terminal is trying to recover it.",
+    },
+    "device.scanner.offline": {
+        "zh-Hans": "扫码器未连接，请联系工作人员。",
+        "zh-Hant": "掃碼器未連接，請聯絡工作人員。",
+        "en": "The code scanner is not connected. Please contact staff.",
+    },
+    "device.scanner.payload_too_large": {
+        "zh-Hans": "二维码内容过长，无法识别。",
+        "zh-Hant": "二維碼內容過長，無法識別。",
+        "en": "The code holds too much data to be read here.",
+    },
+    "device.scanner.undecodable": {
+        "zh-Hans": "无法识别该二维码的内容，请换一个码再试。",
+        "zh-Hant": "無法識別該二維碼的內容，請換一個碼再試。",
+        "en": "The content of this code could not be read. Please try another code.",
+    },
+    "device.scanner.decoder_unavailable": {
+        "zh-Hans": "扫码组件不可用，请联系工作人员。",
+        "zh-Hant": "掃碼組件不可用，請聯絡工作人員。",
+        "en": "The code-reading component is unavailable. Please contact staff.",
+    },
 }
 
 
