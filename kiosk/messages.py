@@ -325,6 +325,87 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "掃碼組件不可用，請聯絡工作人員。",
         "en": "The code-reading component is unavailable. Please contact staff.",
     },
+    # ---- printers (receipt and A4) and the receipt texts
+    "device.printer.paper_low": {
+        "zh-Hans": "凭条打印纸即将用完，请通知工作人员更换。",
+        "zh-Hant": "憑條打印紙即將用完，請通知工作人員更換。",
+        "en": "The receipt paper is running low. Please tell staff.",
+    },
+    "device.printer.paper_out": {
+        "zh-Hans": "凭条打印机缺纸，暂时无法打印凭条。",
+        "zh-Hant": "憑條打印機缺紙，暫時無法打印憑條。",
+        "en": "The receipt printer is out of paper, so no receipt can be printed.",
+    },
+    "device.printer.cover_open": {
+        "zh-Hans": "凭条打印机机盖未关闭，暂时无法打印。",
+        "zh-Hant": "憑條打印機機蓋未關閉，暫時無法打印。",
+        "en": "The receipt printer's cover is open, so it cannot print.",
+    },
+    "device.printer.offline": {
+        "zh-Hans": "凭条打印机未连接或无响应。",
+        "zh-Hant": "憑條打印機未連接或無回應。",
+        "en": "The receipt printer is not connected or not responding.",
+    },
+    "device.printer.unknown": {
+        "zh-Hans": "无法读取凭条打印机状态。",
+        "zh-Hant": "無法讀取憑條打印機狀態。",
+        "en": "The receipt printer's status cannot be read.",
+    },
+    "device.printer.fault": {
+        "zh-Hans": "凭条打印机故障（如切纸刀卡住），请联系工作人员。",
+        "zh-Hant": "憑條打印機故障（如切紙刀卡住），請聯絡工作人員。",
+        "en": "The receipt printer reports a fault (for example a cutter jam). Please contact staff.",
+    },
+    "device.printer.failed": {
+        "zh-Hans": "凭条打印失败，请凭受理编号查询办理进度。",
+        "zh-Hant": "憑條打印失敗，請憑受理編號查詢辦理進度。",
+        "en": "The receipt could not be printed. Please note your tracking number.",
+    },
+    "device.a4.failed": {
+        "zh-Hans": "A4 文档打印失败，请联系工作人员。",
+        "zh-Hant": "A4 文件打印失敗，請聯絡工作人員。",
+        "en": "The A4 document could not be printed. Please contact staff.",
+    },
+    "device.a4.offline": {
+        "zh-Hans": "A4 打印机未连接或已停用。",
+        "zh-Hant": "A4 打印機未連接或已停用。",
+        "en": "The A4 printer is not connected or has been disabled.",
+    },
+    "device.a4.timeout": {
+        "zh-Hans": "A4 文档打印超时，已取消该打印任务，请联系工作人员。",
+        "zh-Hant": "A4 文件打印逾時，已取消該打印任務，請聯絡工作人員。",
+        "en": "The A4 document took too long to print and was cancelled. Please contact staff.",
+    },
+    "receipts.font_missing": {
+        "zh-Hans": "终端缺少中文字体，无法生成打印文档，请联系工作人员。",
+        "zh-Hant": "終端缺少中文字型，無法生成打印文件，請聯絡工作人員。",
+        "en": "The terminal has no Chinese font, so documents cannot be rendered. Please contact staff.",
+    },
+    "receipt.title": {
+        "zh-Hans": "政务服务受理凭条",
+        "zh-Hant": "政務服務受理憑條",
+        "en": "Government Service Receipt",
+    },
+    "receipt.item": {"zh-Hans": "办理事项", "zh-Hant": "辦理事項", "en": "Service"},
+    "receipt.tracking_no": {"zh-Hans": "受理编号", "zh-Hant": "受理編號", "en": "Tracking No."},
+    "receipt.time": {"zh-Hans": "受理时间", "zh-Hant": "受理時間", "en": "Time"},
+    "receipt.terminal": {"zh-Hans": "终端编号", "zh-Hant": "終端編號", "en": "Terminal"},
+    "receipt.next_steps": {"zh-Hans": "后续事项", "zh-Hant": "後續事項", "en": "What happens next"},
+    "receipt.next_step.default": {
+        "zh-Hans": "可凭受理编号或扫描二维码查询办理进度。",
+        "zh-Hant": "可憑受理編號或掃描二維碼查詢辦理進度。",
+        "en": "Check progress with the tracking number or by scanning the QR code.",
+    },
+    "receipt.footer": {
+        "zh-Hans": "请妥善保管本凭条。",
+        "zh-Hant": "請妥善保管本憑條。",
+        "en": "Please keep this receipt.",
+    },
+    "receipt.summary_title": {
+        "zh-Hans": "申请信息摘要",
+        "zh-Hant": "申請資料摘要",
+        "en": "Application Summary",
+    },
 }
 
 
