@@ -17,6 +17,7 @@ SYSTEM_PACKAGES=(
     libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
     gcc linux-libc-dev libusb-1.0-0
     cups cups-client cups-bsd printer-driver-cups-pdf
+    chromium
 )
 
 install_system_packages() {
