@@ -8,7 +8,7 @@ serial line.
 
 Scripting hooks reach every state: :meth:`insert_card`, :meth:`remove_card`,
 :meth:`remove_mid_read`, :meth:`corrupt_next_checksum`, :meth:`split_frames`, :meth:`stall`,
-:meth:`inject_garbage`, :meth:`sam_fault`. The default cards carry fictional people whose
+:meth:`inject_garbage`, :meth:`sam_fault`, :meth:`fail_next`. The default cards carry fictional people whose
 numbers pass their checks.
 """
 
@@ -135,6 +135,7 @@ class SimulatedReader:
         self._stall_until = 0.0
         self._stall_mid: tuple[int, float] | None = None
         self._garbage = b""
+        self._fail: dict[tuple[int, int], int] = {}
         self._requests: list[tuple[int, int]] = []
         self._stop = threading.Event()
         self._closed = False
@@ -236,6 +237,12 @@ class SimulatedReader:
         with self._state:
             self._garbage += bytes(data)
 
+    def fail_next(self, cmd: int, para: int, sw3: int) -> None:
+        """Answer the next (``cmd``, ``para``) request, e.g. (0x30, 0x01) read, with a bare
+        ``sw3`` status such as 0x41 (read failed) or 0x66 (reader not authorised)."""
+        with self._state:
+            self._fail[(cmd, para)] = sw3
+
     def sam_fault(self, on: bool = True) -> None:
         """The SAM module fails its self-test: every command answers SW3 0x60."""
         with self._state:
@@ -302,6 +309,8 @@ class SimulatedReader:
         command = (frame.cmd, frame.para)
         if self._sam_fault:
             return encode_response(0, 0, 0x60)
+        if command in self._fail:
+            return encode_response(0, 0, self._fail.pop(command))
         if command in ((0x11, 0xFF), (0x10, 0xFF)):  # SAM status, SAM reset
             if command == (0x10, 0xFF):
                 self._found = self._selected = False

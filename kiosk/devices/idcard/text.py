@@ -152,9 +152,9 @@ def decode_text_block(block: bytes, *, today: dt.date | None = None) -> Identity
     birth = _date(f["birth"], kind=kind, field="birth")
     if kind == "foreigner":
         number = f["number"].upper()
-        if len(number) == 18:  # a 2023-style number carried in this layout
-            number = _gb11643_number(number, kind=kind, today=today)
-        elif not _FOREIGNER_2017_NUMBER.fullmatch(number):
+        # (the 2023 card's 18-digit number does not fit this 15-character field: its own
+        # layout is not decoded yet and would show as an unsupported type flag)
+        if not _FOREIGNER_2017_NUMBER.fullmatch(number):
             raise InvalidCardNumber("foreigner card: number is not 3 letters and 12 digits")
         nationality = f["nationality"].upper()
         if not _NATIONALITY.fullmatch(nationality):
