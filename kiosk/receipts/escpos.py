@@ -42,16 +42,16 @@ def wrap(text: str, columns: int) -> list[str]:
         line = ""
         for word in _tokens(paragraph):
             candidate = line + word
-            if display_width(candidate) <= columns:
+            if display_width(candidate.rstrip()) <= columns:
                 line = candidate
                 continue
             if line.strip():
                 lines.append(line.rstrip())
             line = word.lstrip()
-            while display_width(line) > columns:  # a single over-long token (CJK run, number)
+            while display_width(line.rstrip()) > columns:  # a single over-long token
                 cut = _fit(line, columns)
                 lines.append(line[:cut])
-                line = line[cut:]
+                line = line[cut:].lstrip()
         lines.append(line.rstrip())
     return lines
 
