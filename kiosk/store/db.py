@@ -162,7 +162,22 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.table("tracking_seq").create({"day": str, "last": int}, pk="day", not_null={"last"})
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """Sync bookkeeping: work claims, the last transport error, per-attachment verification.
+
+    ``attachments.uploaded`` (v1) holds the byte offset the back office last confirmed;
+    ``verified`` is set once the back office checked the whole file's SHA-256. Cursors and
+    ETags of pulled documents live in ``meta`` (``sync.*`` keys).
+    """
+    subs = db.table("submissions")
+    subs.add_column("claim_token", str)  # which sync run holds the item
+    subs.add_column("claim_until", str)  # lease: a killed run's claim expires
+    subs.add_column("last_error", str)  # last transient failure (technician-facing, no PII)
+    db.table("attachments").add_column("verified", int, not_null_default=0)
+    subs.create_index(["status", "next_attempt_at"], index_name="idx_submissions_due")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
 
 
 def migrate(db: sqlite_utils.Database) -> int:

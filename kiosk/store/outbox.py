@@ -260,6 +260,10 @@ class Outbox:
                 sets.append("attempts = attempts + 1")
             sets.append("next_attempt_at = ?")
             args.append(_ts(next_attempt_at) if next_attempt_at else None)
+            if to_status != "sending":
+                # leaving the sync worker's hands: its claim (if any) ends here
+                sets.append("claim_token = NULL")
+                sets.append("claim_until = NULL")
             if to_status == "accepted" and current != "accepted":
                 sets.append("accepted_at = ?")
                 args.append(_ts(now))
@@ -282,6 +286,135 @@ class Outbox:
             if cur.rowcount != 1:
                 raise KnownError("store.not_found", f"no submission {uuid}")
             self._audit(conn, uuid, "rated", None, None, f"level {level}")
+
+    # ------------------------------------------------------------------ sync (kiosk/sync)
+    def claim_due(self, limit: int, *, token: str, lease_s: float) -> list[SubmissionRow]:
+        """Claim up to ``limit`` submissions due for pushing, oldest first.
+
+        Due: ``queued`` or ``sending``, ``next_attempt_at`` passed (or unset), and no live claim
+        by another run (a claim is a lease, so a killed sync process's items come back after
+        ``lease_s``). Claimed ``queued`` items move to ``sending`` (audited).
+        """
+        now = self._now()
+        until = now + dt.timedelta(seconds=lease_s)
+        with dbmod.transaction(self.db) as conn:
+            picked = [
+                (r[0], r[1]) for r in conn.execute(
+                    "SELECT uuid, status FROM submissions WHERE status IN ('queued', 'sending')"
+                    " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                    " AND (claim_until IS NULL OR claim_until <= ? OR claim_token = ?)"
+                    " ORDER BY created_at, uuid LIMIT ?",
+                    (_ts(now), _ts(now), token, limit),
+                )
+            ]
+            for uid, status in picked:
+                conn.execute(
+                    "UPDATE submissions SET status = 'sending', claim_token = ?, claim_until = ?,"
+                    " updated_at = ? WHERE uuid = ?",
+                    (token, _ts(until), _ts(now), uid),
+                )
+                if status != "sending":
+                    self._audit(conn, uid, "status", status, "sending", "claimed by sync")
+        return [self.get(uid) for uid, _ in picked]
+
+    def release_claims(self, token: str | None = None) -> int:
+        """Drop the claims of run ``token`` (every claim when None: no other run is alive)."""
+        with dbmod.transaction(self.db) as conn:
+            if token is None:
+                cur = conn.execute("UPDATE submissions SET claim_token = NULL, claim_until = NULL"
+                                   " WHERE claim_token IS NOT NULL")
+            else:
+                cur = conn.execute("UPDATE submissions SET claim_token = NULL, claim_until = NULL"
+                                   " WHERE claim_token = ?", (token,))
+            return int(cur.rowcount)
+
+    def retry_later(self, uuid: str, *, error: str, next_attempt_at: dt.datetime) -> None:
+        """A transient push failure: count the attempt, note the error, schedule the next one.
+
+        The item stays ``sending`` (no audit row per retry); ``error`` is technician-facing.
+        """
+        with dbmod.transaction(self.db) as conn:
+            cur = conn.execute(
+                "UPDATE submissions SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                " claim_token = NULL, claim_until = NULL, updated_at = ?"
+                " WHERE uuid = ? AND status IN ('queued', 'sending')",
+                (error[:500], _ts(next_attempt_at), _ts(self._now()), uuid),
+            )
+            if cur.rowcount != 1:
+                raise KnownError("store.not_found", f"no unsent submission {uuid}")
+
+    def set_upload_progress(self, uuid: str, seq: int, offset: int, *, verified: bool = False) -> None:
+        """Remember the byte offset the back office confirmed for attachment ``seq``."""
+        with dbmod.transaction(self.db) as conn:
+            conn.execute(
+                "UPDATE attachments SET uploaded = ?, verified = ? WHERE submission_uuid = ? AND seq = ?",
+                (offset, 1 if verified else 0, uuid, seq),
+            )
+
+    def upload_progress(self, uuid: str) -> dict[int, tuple[int, bool]]:
+        """``{seq: (confirmed offset, verified)}`` for a submission's attachments."""
+        return {
+            int(r[0]): (int(r[1] or 0), bool(r[2]))
+            for r in self.db.execute(
+                "SELECT seq, uploaded, verified FROM attachments WHERE submission_uuid = ? ORDER BY seq",
+                (uuid,),
+            )
+        }
+
+    def apply_status_update(
+        self, uuid: str, status: Status, *, reason: str | None = None, case_no: str | None = None
+    ) -> bool:
+        """Apply a status the back office reports; False when unknown here, stale or not allowed.
+
+        Updates arrive in the back office's order, but a replay (a lost cursor) or an update for
+        a submission this terminal no longer holds must not fail the pull: they are skipped.
+        """
+        if status not in STATUSES:
+            log.info("status update for %s names unknown status %s; skipped", uuid, status)
+            return False
+        row = self.db.execute("SELECT status FROM submissions WHERE uuid = ?", (uuid,)).fetchone()
+        if row is None:
+            log.info("status update for unknown submission %s; skipped", uuid)
+            return False
+        current: Status = row[0]
+        if current == status:
+            if case_no is not None:
+                self.transition(uuid, status, case_no=case_no)
+            return False
+        if status not in TRANSITIONS[current]:
+            log.info("status update %s -> %s for %s is stale; skipped", current, status, uuid)
+            return False
+        self.transition(uuid, status, case_no=case_no, reason=reason)
+        return True
+
+    def sync_backlog(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Unsent and parked items with their sync bookkeeping (no personal data)."""
+        rows = list(self.db.query(
+            "SELECT s.uuid, s.tracking_no, s.status, s.attempts, s.next_attempt_at, s.last_error,"
+            " s.reason, s.created_at,"
+            " (SELECT coalesce(sum(size), 0) FROM attachments a WHERE a.submission_uuid = s.uuid) AS bytes,"
+            " (SELECT coalesce(sum(uploaded), 0) FROM attachments a WHERE a.submission_uuid = s.uuid)"
+            " AS uploaded FROM submissions s WHERE s.status IN ('queued', 'sending', 'rejected')"
+            " ORDER BY s.created_at LIMIT ?",
+            [limit],
+        ))
+        return rows
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with None, delete) a ``meta`` entry: sync cursors, ETags, last results."""
+        with dbmod.transaction(self.db) as conn:
+            if value is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                conn.execute(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
 
     # ------------------------------------------------------------------ reading
     def get(self, uuid: str) -> SubmissionRow:

@@ -9,6 +9,7 @@ import pytest
 
 from kiosk.errors import BugError, KnownError, StoreError
 from kiosk.store.crypto import DataKey, load_or_create_data_key
+from kiosk.store.db import MIGRATIONS
 from kiosk.store.keyring_backend import KioskFileKeyring
 from kiosk.store.outbox import Outbox, format_tracking, tracking_key, tracking_valid
 from tests.factories import StepClock, make_submission
@@ -206,7 +207,7 @@ def test_failed_commit_leaves_no_row_and_no_blob(outbox: Outbox) -> None:
 def test_schema_version_and_newer_schema_refused(
     outbox: Outbox, tmp_path: Path, keyring: KioskFileKeyring
 ) -> None:
-    assert outbox.db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert outbox.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert outbox.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert outbox.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     outbox.db.execute("PRAGMA user_version = 99")
