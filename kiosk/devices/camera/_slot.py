@@ -33,6 +33,14 @@ class FrameSlot:
         self._checksum: int | None = None
         self._last_frame_at: float | None = None
         self._last_change_at: float | None = None
+        self._rebase = 0
+
+    def rebase(self, frames: int = 2) -> None:
+        """The next ``frames`` frames set a new reference without counting as a change: a reopened
+        device's first frame often differs (OpenCV's MJPG decoder warms up) even while the device
+        is still frozen; only a change after that proves it recovered."""
+        with self._cond:
+            self._rebase = frames
 
     def publish(self, image: Image, timestamp: float | None = None) -> Frame:
         now = self._clock() if timestamp is None else timestamp
@@ -43,7 +51,10 @@ class FrameSlot:
             frame = Frame(image=image, timestamp=now, seq=self._seq)
             self._frame = frame
             self._last_frame_at = now
-            if checksum != self._checksum or self._last_change_at is None:
+            if self._rebase and self._last_change_at is not None:
+                self._rebase -= 1
+                self._checksum = checksum
+            elif checksum != self._checksum or self._last_change_at is None:
                 self._last_change_at = now
                 self._checksum = checksum
             self._cond.notify_all()
@@ -62,6 +73,7 @@ class FrameSlot:
             self._checksum = None
             self._last_frame_at = None
             self._last_change_at = None
+            self._rebase = 0
             self._cond.notify_all()
 
     def latest(self) -> Frame | None:

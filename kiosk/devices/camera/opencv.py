@@ -158,6 +158,7 @@ class OpenCvCamera:
                 cap.release()
                 self._connected = False
             if outcome == "frozen":
+                self._slot.rebase()
                 continue  # reopen at once; _grab_loop spaces these out with its own backoff
             if outcome == "flowed":
                 backoff = self._min_backoff
@@ -228,7 +229,7 @@ class OpenCvCamera:
             if previous is not None:
                 log.info("camera %s recovered", self._config.device)
         else:
-            log.warning("camera %s %s: %s", self._config.device, state.value, self._detail)
+            log.warning("camera %s %s: %s", self._config.device, state.value, self.status().detail)
 
 
 def _state_of(health: Health) -> DeviceState:
