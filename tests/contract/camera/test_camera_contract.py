@@ -169,7 +169,9 @@ def test_latest_frame_wins(rig: Rig) -> None:
 def test_frozen_source_is_a_fault_within_the_stall_timeout(rig: Rig, expect_logs: LogCollector) -> None:
     assert rig.camera.wait_frame(0, timeout=5) is not None
     rig.freeze()
-    wait_until(lambda: rig.camera.status().state is DeviceState.FAULT, timeout=STALL_MS / 1000 + 1.0, what="FAULT")
+    wait_until(
+        lambda: rig.camera.status().state is DeviceState.FAULT, timeout=STALL_MS / 1000 + 1.0, what="FAULT"
+    )
     assert rig.camera.status().reason == "device.camera.frozen"
     # frames keep arriving (identical), so it stays a fault rather than going offline
     latest = rig.camera.latest()

@@ -25,13 +25,18 @@ def test_synthetic_frames_are_deterministic_and_jittered() -> None:
     assert a[0][5:20, 5:20].mean() < page.mean()
 
 
+def _shape(camera: FileCamera) -> tuple[int, ...] | None:
+    frame = camera.latest()
+    return None if frame is None else frame.image.shape
+
+
 def test_show_image_then_back_to_source() -> None:
     camera = FileCamera(fps=60, size=(320, 240), stall_timeout_ms=300)
     camera.start()
     try:
         shown = np.full((100, 200), 200, np.uint8)  # grayscale is accepted
         camera.show_image(shown)
-        wait_until(lambda: (f := camera.latest()) is not None and f.image.shape == (100, 200, 3), what="shown")
+        wait_until(lambda: _shape(camera) == (100, 200, 3), what="shown image")
         frame = camera.latest()
         assert frame is not None
         # within one LSB of the shown image (sensor noise), and not frozen
@@ -39,7 +44,7 @@ def test_show_image_then_back_to_source() -> None:
         nxt = camera.wait_frame(frame.seq, timeout=2)
         assert nxt is not None and not np.array_equal(nxt.image, frame.image)
         camera.show_image(None)
-        wait_until(lambda: (f := camera.latest()) is not None and f.image.shape == (240, 320, 3), what="source")
+        wait_until(lambda: _shape(camera) == (240, 320, 3), what="source again")
         assert camera.status().state is DeviceState.OK
     finally:
         camera.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -56,7 +57,7 @@ def test_reconnect_backoff_doubles_up_to_the_cap(tmp_path: Path, expect_logs: Lo
         assert camera.status().state is DeviceState.OFFLINE
     finally:
         camera.stop()
-    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)][:6]
+    gaps = [b - a for a, b in itertools.pairwise(attempts)][:6]
     # 0.02, 0.04, 0.08, 0.16, 0.16, 0.16 (timers only ever run late)
     for gap, expected in zip(gaps, [0.02, 0.04, 0.08, 0.16, 0.16, 0.16], strict=True):
         assert expected * 0.9 <= gap <= expected + 0.15, gaps
