@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import termios
 import threading
 import time
 from typing import Final
@@ -77,10 +78,33 @@ _CARD_CODES: Final = frozenset({0x31, 0x32, 0x33, 0x40, 0x41, 0x47, 0x81})
 _REJECTED_CODES: Final = frozenset({0x10, 0x11, 0x21, 0x24})
 # serial read slice: how late a deadline can be noticed
 _READ_SLICE_S: Final = 0.05
+# a reply that keeps trickling in (or a line that keeps babbling) still ends at this many
+# timeouts after the request
+_TOTAL_TIMEOUTS: Final = 4
+# what pyserial raises on a vanished device: SerialException (an OSError), plain OSError, and
+# termios.error from tcflush/tcsetattr on a pty whose master has gone
+_LINE_ERRORS: Final = (serial.SerialException, OSError, termios.error)
 
 
 def _sw(sw3: int) -> str:
     return f"SW3=0x{sw3:02X} ({SW3.get(sw3, 'undocumented')})"
+
+
+def _answers_another_command(command: tuple[int, int], frame: Frame) -> bool:
+    """A success reply whose shape belongs to a different command (find OK is 0x9F + 4
+    bytes, select OK 0x90 + 8, read OK 0x90 + lengths, text and photo, SAM status 0x90)."""
+    size = len(frame.response_data)
+    if frame.sw3 == _FOUND:
+        return command != FIND_CARD
+    if frame.sw3 != _OK:
+        return False  # error replies carry no data: they cannot be told apart
+    if command == FIND_CARD:
+        return True
+    if command == SELECT_CARD:
+        return size >= 4 + TEXT_BLOCK_SIZE
+    if command == READ_TEXT_PHOTO:
+        return size < 4 + TEXT_BLOCK_SIZE
+    return command == SAM_STATUS and size > 0
 
 
 class Ga467Reader:
@@ -144,7 +168,7 @@ class Ga467Reader:
                 self._port, baudrate=self._baudrate, timeout=_READ_SLICE_S, write_timeout=self._timeout_s,
                 exclusive=True,
             )
-        except (serial.SerialException, OSError, ValueError) as err:
+        except (*_LINE_ERRORS, ValueError) as err:
             raise IdCardOffline(
                 f"cannot open serial port {self._port}: {type(err).__name__}: {err}; "
                 f"ID-card drivers: {', '.join(DRIVER_NAMES)}"
@@ -160,7 +184,7 @@ class Ga467Reader:
         if port is not None:
             try:
                 port.close()
-            except (serial.SerialException, OSError) as err:  # pragma: no cover - best effort
+            except _LINE_ERRORS as err:  # pragma: no cover - best effort
                 _log.debug("closing %s failed: %s", self._port, type(err).__name__)
 
     def close(self) -> None:
@@ -173,7 +197,9 @@ class Ga467Reader:
         """Send one request and wait for one valid response frame, or raise."""
         port = self._open()
         cmd, para = command
-        deadline = time.monotonic() + self._timeout_s
+        started = time.monotonic()
+        hard_deadline = started + _TOTAL_TIMEOUTS * self._timeout_s
+        deadline = started + self._timeout_s  # moves on while bytes keep arriving
         noise: list[str] = []
         try:
             # a late reply to an earlier (timed-out) command must not answer this one
@@ -183,15 +209,18 @@ class Ga467Reader:
             port.flush()
             while True:
                 chunk = port.read(max(1, port.in_waiting))
+                now = time.monotonic()
+                if chunk:
+                    deadline = min(now + self._timeout_s, hard_deadline)
                 for event in self._parser.feed(chunk):
                     frame = self._judge(event, command, noise)
                     if frame is not None:
                         return frame
-                if time.monotonic() >= deadline:
+                if now >= deadline:
                     break
         except serial.SerialTimeoutException as err:
             raise IdCardTimeout(f"write of {cmd:02X} {para:02X} timed out on {self._port}") from err
-        except (serial.SerialException, OSError) as err:
+        except _LINE_ERRORS as err:
             self._drop_port()
             raise IdCardOffline(f"serial I/O on {self._port} failed: {type(err).__name__}") from err
         # deadline: whatever was collected is a short frame (or nothing came at all)
@@ -204,7 +233,7 @@ class Ga467Reader:
         what = f"{cmd:02X} {para:02X}"
         if expected is not None:
             raise ShortFrame(
-                f"short frame: {pending} of {expected} bytes for {what} within {self._timeout_s}s"
+                f"short frame: {pending} of {expected} bytes for {what}, then {self._timeout_s}s silence"
             )
         if noise:
             raise IdCardProtocolError(f"no valid reply to {what}: {'; '.join(noise[:5])}")
@@ -221,6 +250,11 @@ class Ga467Reader:
                 "reply to %02X %02X: %s, %d data bytes",
                 cmd, para, _sw(event.sw3), len(event.response_data),
             )
+            if _answers_another_command(command, event):
+                # GA 467 has no sequence numbers: a late reply to an earlier, timed-out
+                # command can arrive after this one was sent. Skip it and keep waiting.
+                noise.append(f"stale reply {_sw(event.sw3)} with {len(event.response_data)} bytes")
+                return None
             return event
         if isinstance(event, ChecksumError):
             _log.debug("checksum error in %d-byte frame", event.length)

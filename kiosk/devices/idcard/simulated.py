@@ -132,8 +132,9 @@ class SimulatedReader:
         self._remove_mid_read = False
         self._corrupt: tuple[bool, int | None] = (False, None)
         self._split: tuple[int, ...] | None = None
+        self._chunk_delay_s = _CHUNK_DELAY_S
         self._stall_until = 0.0
-        self._stall_mid: tuple[int, float] | None = None
+        self._stall_mid: tuple[int, float, int | None] | None = None
         self._garbage = b""
         self._fail: dict[tuple[int, int], int] = {}
         self._requests: list[tuple[int, int]] = []
@@ -208,9 +209,9 @@ class SimulatedReader:
         with self._state:
             self._corrupt = (True, command)
 
-    def split_frames(self, chunks: Sequence[int] | bool = True) -> None:
-        """Send replies in fragments (sizes cycle; ``True``: a default 1/2/5/7/64 pattern) with
-        small delays between them; ``False`` sends whole frames again."""
+    def split_frames(self, chunks: Sequence[int] | bool = True, *, delay_s: float = _CHUNK_DELAY_S) -> None:
+        """Send replies in fragments (sizes cycle; ``True``: a default 1/2/5/7/64 pattern),
+        ``delay_s`` apart; ``False`` sends whole frames again."""
         if chunks is True:
             sizes: tuple[int, ...] | None = _DEFAULT_SPLIT
         elif chunks is False:
@@ -221,16 +222,17 @@ class SimulatedReader:
                 raise ValueError("chunk sizes must be positive")
         with self._state:
             self._split = sizes
+            self._chunk_delay_s = delay_s
 
-    def stall(self, seconds: float, *, after_bytes: int | None = None) -> None:
+    def stall(self, seconds: float, *, after_bytes: int | None = None, command: int | None = None) -> None:
         """Hang. Without ``after_bytes``: requests that arrive in the next ``seconds`` get no
-        reply at all. With it: the next reply stops after ``after_bytes`` bytes for ``seconds``
-        and then sends its late tail."""
+        reply at all. With it: the next reply (to ``command``, e.g. 0x30, if given) stops after
+        ``after_bytes`` bytes for ``seconds`` and then sends its late tail."""
         with self._state:
             if after_bytes is None:
                 self._stall_until = time.monotonic() + seconds
             else:
-                self._stall_mid = (after_bytes, seconds)
+                self._stall_mid = (after_bytes, seconds, command)
 
     def inject_garbage(self, data: bytes) -> None:
         """Line noise sent in front of the next reply."""
@@ -284,9 +286,9 @@ class SimulatedReader:
                 if isinstance(event, Frame):
                     self._handle(event)
                 elif isinstance(event, ChecksumError):
-                    self._send(encode_response(0, 0, 0x10), None, None)
+                    self._send(encode_response(0, 0, 0x10))
                 elif isinstance(event, LengthError):
-                    self._send(encode_response(0, 0, 0x11), None, None)
+                    self._send(encode_response(0, 0, 0x11))
 
     def _handle(self, frame: Frame) -> None:
         with self._state:
@@ -302,8 +304,11 @@ class SimulatedReader:
             reply = self._garbage + reply
             self._garbage = b""
             split = self._split
-            mid, self._stall_mid = self._stall_mid, None
-        self._send(reply, split, mid)
+            delay = self._chunk_delay_s
+            mid = None
+            if self._stall_mid is not None and self._stall_mid[2] in (None, frame.cmd):
+                mid, self._stall_mid = self._stall_mid[:2], None
+        self._send(reply, split, mid, delay)
 
     def _reply(self, frame: Frame) -> bytes:
         command = (frame.cmd, frame.para)
@@ -343,8 +348,14 @@ class SimulatedReader:
         return encode_response(0, 0, 0x21)
 
     # ------------------------------------------------------------ the line
-    def _send(self, data: bytes, split: tuple[int, ...] | None, mid: tuple[int, float] | None) -> None:
-        for piece in self._pieces(data, split, mid):
+    def _send(
+        self,
+        data: bytes,
+        split: tuple[int, ...] | None = None,
+        mid: tuple[int, float] | None = None,
+        delay_s: float = _CHUNK_DELAY_S,
+    ) -> None:
+        for piece in self._pieces(data, split, mid, delay_s):
             if isinstance(piece, float):
                 self._stop.wait(piece)
             else:
@@ -354,7 +365,7 @@ class SimulatedReader:
 
     @staticmethod
     def _pieces(
-        data: bytes, split: tuple[int, ...] | None, mid: tuple[int, float] | None
+        data: bytes, split: tuple[int, ...] | None, mid: tuple[int, float] | None, delay_s: float
     ) -> Iterator[bytes | float]:
         if mid is not None:
             head, pause = mid
@@ -370,7 +381,8 @@ class SimulatedReader:
                 return
             yield data[offset : offset + size]
             offset += size
-            yield _CHUNK_DELAY_S
+            if delay_s > 0:
+                yield delay_s
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)
