@@ -1,0 +1,62 @@
+"""build_idcard_reader: config → implementation; a missing port fails clearly."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.devices.config import DevicesConfig, Ga467SerialConfig, SimulatedIdCardConfig
+from kiosk.devices.idcard import Ga467Reader, IdCardOffline, SimulatedReader, build_idcard_reader
+from kiosk.devices.status import DeviceOffline, DeviceState
+
+
+def test_missing_serial_port_is_offline_naming_the_port_and_the_drivers() -> None:
+    config = Ga467SerialConfig(driver="ga467_serial", port="/dev/no-such-idcard-reader")
+    with pytest.raises(IdCardOffline) as info:
+        build_idcard_reader(config)
+    err = info.value
+    assert isinstance(err, DeviceOffline)
+    assert err.key == "device.idcard.offline"
+    assert "/dev/no-such-idcard-reader" in err.detail
+    assert "ga467_serial" in err.detail
+    assert "simulated" in err.detail
+
+
+def test_simulated_config_runs_the_real_driver_on_the_simulators_pty() -> None:
+    reader, sim = build_idcard_reader(SimulatedIdCardConfig(driver="simulated", card="permit"))
+    try:
+        assert isinstance(reader, Ga467Reader)
+        assert isinstance(sim, SimulatedReader)
+        assert reader.port == sim.device_path
+        assert sim.device_path.startswith("/dev/")
+        assert reader.status().state is DeviceState.OK
+        card = reader.poll()
+        assert card is not None
+        assert card.document.kind == "hk_macao_taiwan_permit"
+        assert sim.requests()[-3:] == [(0x20, 0x01), (0x20, 0x02), (0x30, 0x01)]
+    finally:
+        reader.close()
+        sim.close()
+
+
+def test_default_devices_config_builds_a_simulated_reader() -> None:
+    reader, sim = build_idcard_reader(DevicesConfig().idcard)
+    try:
+        assert sim is not None
+        assert reader.poll() is None  # the default simulated reader has no card
+    finally:
+        reader.close()
+        sim.close()
+
+
+def test_reprs_show_no_card_data() -> None:
+    with SimulatedReader(card="resident") as sim, Ga467Reader(sim.device_path, timeout_s=1) as reader:
+        assert sim.device_path in repr(reader)
+        assert repr(sim.card) == "SimulatedCard(kind='resident')"
+        assert "李" not in repr(sim) + repr(reader)
+
+
+def test_simulator_close_is_idempotent_and_joins_its_thread() -> None:
+    sim = SimulatedReader()
+    sim.close()
+    sim.close()
+    assert not sim._thread.is_alive()
