@@ -23,6 +23,7 @@ guess and is ignored); ``Barcode.format.name`` gives the symbology names used ac
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterable
 from typing import Any, Final, Literal
 
@@ -159,11 +160,17 @@ def _zxing_name(name: str) -> str:
 
 
 def _corners(points: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """ZBar gives the 4 corners for QR codes, scan-line hits for 1-D codes: reduce those to a box."""
-    if len(points) == 4 or not points:
-        return tuple(points)
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+    """ZBar gives a QR code's 4 corners counter-clockwise, and scan-line hits for 1-D codes (reduced
+    to their box): return them clockwise from the top-left, as zxing-cpp does."""
+    if not points:
+        return ()
+    if len(points) != 4:
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+    cx, cy = sum(p[0] for p in points) / 4, sum(p[1] for p in points) / 4
+    ordered = sorted(points, key=lambda p: math.atan2(p[1] - cy, p[0] - cx))  # y down: clockwise
+    start = min(range(4), key=lambda i: ordered[i][0] + ordered[i][1])
+    return tuple(ordered[start:] + ordered[:start])
 
 
 def make_decoder(name: Literal["zxing", "pyzbar"]) -> FrameDecoder:
