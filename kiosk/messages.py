@@ -406,6 +406,11 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "申請資料摘要",
         "en": "Application Summary",
     },
+    "device.a4.unknown": {
+        "zh-Hans": "无法读取 A4 打印机状态。",
+        "zh-Hant": "無法讀取 A4 打印機狀態。",
+        "en": "The A4 printer's status cannot be read.",
+    },
 }
 
 
