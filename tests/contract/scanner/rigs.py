@@ -7,6 +7,7 @@ rejections arrive on queues."""
 from __future__ import annotations
 
 import collections
+import contextlib
 import os
 import queue
 import threading
@@ -129,10 +130,8 @@ class PipeInputDevice:
         return self._r
 
     def read(self) -> list[Any]:
-        try:
+        with contextlib.suppress(BlockingIOError):
             os.read(self._r, 4096)
-        except BlockingIOError:
-            pass
         if self.gone:
             raise OSError(19, "No such device")
         with self._lock:
