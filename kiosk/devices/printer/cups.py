@@ -78,13 +78,14 @@ class CupsDocumentPrinter:
             printer = self._cmd("lpstat", "-p", self.queue)
             accepting = self._cmd("lpstat", "-a", self.queue)
         except subprocess.TimeoutExpired:
-            return DeviceStatus(DeviceState.UNKNOWN, "device.a4.offline", "lpstat did not answer")
+            return DeviceStatus(DeviceState.UNKNOWN, "device.a4.unknown", "lpstat did not answer")
         except DocumentPrinterOffline as err:
             return DeviceStatus(DeviceState.OFFLINE, err.key, err.detail)
         text = self._text(printer)
         if printer.returncode != 0 or not text.startswith(f"printer {self.queue} "):
             return DeviceStatus(DeviceState.OFFLINE, "device.a4.offline", _first_line(text))
-        if " disabled " in f"{text} ".split("\n", 1)[0]:
+        words = _first_line(text).split()  # "printer Q disabled since …" / "printer Q is idle. …"
+        if len(words) > 2 and words[2] == "disabled":
             return DeviceStatus(DeviceState.OFFLINE, "device.a4.offline", _first_line(text))
         if accepting.returncode != 0 or "not accepting" in self._text(accepting):
             return DeviceStatus(DeviceState.OFFLINE, "device.a4.offline",
