@@ -4,6 +4,7 @@ allows it, and against a scripted ``run`` for the failure paths that need a stuc
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,8 +89,8 @@ def test_real_cups_disabled_queue_is_offline_and_the_job_is_cancelled(
 
 
 def test_no_scheduler_is_offline(tmp_path: Path) -> None:
-    if unavailable_reason() and "lp" in (unavailable_reason() or ""):
-        pytest.skip("CUPS client not installed")
+    if shutil.which("lpstat") is None:
+        pytest.skip("CUPS client not installed (Debian package cups-client)")
     config = CupsPrinterConfig(driver="cups", queue="kiosk-a4", server=str(tmp_path / "none.sock"))
     assert CupsDocumentPrinter(config).status().state is DeviceState.OFFLINE
 
@@ -142,14 +143,13 @@ def fake_driver(fake: FakeCups, clock: FakeClock, timeout: float = 5.0) -> CupsD
     return CupsDocumentPrinter(config, poll_interval_s=1.0, sleep=clock.sleep, clock=clock, run=fake)
 
 
-def test_stuck_job_times_out_and_is_cancelled(expect_logs: Any) -> None:
+def test_stuck_job_times_out_and_is_cancelled() -> None:
     fake, clock = FakeCups(), FakeClock()
     with pytest.raises(DocumentPrintTimeout) as info:
         fake_driver(fake, clock, timeout=5).print_pdf(b"%PDF-1.7 ...", "t")
     assert info.value.key == "device.a4.timeout"
     assert fake.cancelled and ["cancel", "q-7"] in fake.calls
     assert 5 <= clock.now <= 6
-    assert not expect_logs.messages()
 
 
 def test_queue_disabled_while_waiting_fails_and_cancels() -> None:
