@@ -370,7 +370,7 @@ def test_no_personal_data_reaches_the_log(rig: Rig, caplog: pytest.LogCaptureFix
     caplog.set_level(logging.DEBUG)
     seen: list[str] = []
     for kind in ("resident", "permit", "foreigner"):
-        rig.sim.insert_card(kind)  # type: ignore[arg-type]
+        rig.sim.insert_card(kind)
         rig.sim.corrupt_next_checksum(command=0x30)
         with pytest.raises(ChecksumMismatch):
             rig.reader.poll()

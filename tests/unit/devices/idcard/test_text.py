@@ -182,7 +182,7 @@ def test_impossible_dates_fail() -> None:
 def test_sex_codes() -> None:
     doc, extras = default_card("resident")
     for sex in ("male", "female", "unknown"):
-        block = encode_text_block(dataclasses.replace(doc, sex=sex), extras=extras)  # type: ignore[arg-type]
+        block = encode_text_block(dataclasses.replace(doc, sex=sex), extras=extras)
         assert decode_text_block(block).sex == sex
 
 
