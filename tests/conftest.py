@@ -14,6 +14,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--hardware", action="store_true", default=False,
+                     help="run the tests marked hardware (real devices attached)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--hardware"):
+        return
+    skip = pytest.mark.skip(reason="needs real hardware: run with --hardware")
+    for item in items:
+        if item.get_closest_marker("hardware"):
+            item.add_marker(skip)
+
+
 class LogCollector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
