@@ -440,6 +440,60 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
     "rating.reason.confusing": {"zh-Hans": "步骤不清楚", "zh-Hant": "步驟不清楚", "en": "Confusing steps"},
     "rating.reason.device_problem": {"zh-Hans": "设备故障", "zh-Hant": "設備故障",
                                      "en": "A device did not work"},
+    "sync.not_enrolled": {
+        "zh-Hans": "本终端尚未登记到后台，暂不能上传办件，请联系工作人员。",
+        "zh-Hant": "本終端尚未登記到後台，暫不能上傳辦件，請聯絡工作人員。",
+        "en": "This terminal is not enrolled with the back office yet. Please contact staff.",
+    },
+    "sync.enrol_failed": {
+        "zh-Hans": "终端登记失败：登记码无效、已过期或已使用。",
+        "zh-Hant": "終端登記失敗：登記碼無效、已過期或已使用。",
+        "en": "Enrolment failed: the code is invalid, expired or already used.",
+    },
+    "sync.offline": {
+        "zh-Hans": "暂时无法连接后台，办件已安全保存在本机，恢复连接后自动上传。",
+        "zh-Hant": "暫時無法連接後台，辦件已安全保存在本機，恢復連接後自動上傳。",
+        "en": "The back office cannot be reached. Submissions are stored safely "
+              "and will be sent automatically.",
+    },
+    "sync.server_error": {
+        "zh-Hans": "后台暂时无法处理，办件已安全保存，稍后自动重试。",
+        "zh-Hant": "後台暫時無法處理，辦件已安全保存，稍後自動重試。",
+        "en": "The back office is temporarily unavailable. Submissions are stored safely "
+              "and will be retried.",
+    },
+    "sync.tls_failed": {
+        "zh-Hans": "后台证书校验失败，已停止上传，请联系工作人员。",
+        "zh-Hant": "後台證書驗證失敗，已停止上傳，請聯絡工作人員。",
+        "en": "The back office's certificate could not be verified; sending has stopped. "
+              "Please contact staff.",
+    },
+    "sync.auth_failed": {
+        "zh-Hans": "后台拒绝了本终端的身份验证（凭证或时钟有误），请联系工作人员。",
+        "zh-Hant": "後台拒絕了本終端的身分驗證（憑證或時鐘有誤），請聯絡工作人員。",
+        "en": "The back office refused this terminal's credentials (credential or clock is wrong). "
+              "Please contact staff.",
+    },
+    "sync.rejected": {
+        "zh-Hans": "后台拒收了一份办件，已暂停上传该办件，请联系工作人员处理。",
+        "zh-Hant": "後台拒收了一份辦件，已暫停上傳該辦件，請聯絡工作人員處理。",
+        "en": "The back office refused a submission; it has been set aside for staff to review.",
+    },
+    "sync.busy": {
+        "zh-Hans": "另一个同步进程正在运行。",
+        "zh-Hant": "另一個同步程序正在運行。",
+        "en": "Another sync process is already running.",
+    },
+    "sync.catalog_invalid": {
+        "zh-Hans": "后台下发的事项目录未通过校验，已拒绝并继续使用当前目录。",
+        "zh-Hant": "後台下發的事項目錄未通過驗證，已拒絕並繼續使用目前的目錄。",
+        "en": "The catalogue sent by the back office failed validation; the current one stays in use.",
+    },
+    "sync.config_invalid": {
+        "zh-Hans": "后台下发的终端配置未通过校验，已拒绝并继续使用当前配置。",
+        "zh-Hant": "後台下發的終端配置未通過驗證，已拒絕並繼續使用目前的配置。",
+        "en": "The terminal configuration sent by the back office failed validation; the current one stays.",
+    },
 }
 
 
