@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import keyring as keyring_lib
 
@@ -18,6 +19,12 @@ from kiosk.log import RingBufferHandler, SessionSecrets, setup_logging
 from kiosk.store.crypto import DataKey, KeyringLike, load_or_create_data_key
 from kiosk.store.keyring_backend import KioskFileKeyring, load_master_secret
 from kiosk.store.outbox import Outbox
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from kiosk.sync.protocol import TerminalConfigDoc
+    from kiosk.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +80,40 @@ def build_core(config: Config, *, log_to_stderr: bool = True) -> Core:
     outbox = open_outbox(config)
     catalog = open_catalog(config)
     return Core(config=config, secrets=secrets, ring=ring, outbox=outbox, catalog=catalog)
+
+
+# ---------------------------------------------------------------- sync
+def synced_documents_dir(config: Config) -> Path:
+    """Where sync keeps the catalog and terminal config pulled from the back office
+    (``catalog.json`` there is the validated local copy that replaces the shipped one)."""
+    return config.paths.data_dir / "synced"
+
+
+def build_sync_worker(
+    config: Config,
+    outbox: Outbox,
+    keyring: KeyringLike,
+    *,
+    health: Callable[[], Mapping[str, str]] | None = None,
+    on_catalog: Callable[[Catalog], None] | None = None,
+    on_config: Callable[[TerminalConfigDoc], None] | None = None,
+) -> SyncWorker:
+    """The sync worker for ``outbox``, signing with the credential in ``keyring``.
+
+    Raises ``sync.not_enrolled`` when the terminal has no credential yet (``kiosk enroll``).
+    """
+    from kiosk.errors import KnownError
+    from kiosk.sync.client import SyncClient
+    from kiosk.sync.credentials import load_credentials
+    from kiosk.sync.worker import SyncWorker
+
+    credentials = load_credentials(keyring)
+    if credentials is None:
+        raise KnownError("sync.not_enrolled", "no back-office credential in the keyring; run kiosk enroll")
+    sync = config.sync
+    client = SyncClient(
+        sync.url, credentials, connect_timeout_s=sync.connect_timeout_s, read_timeout_s=sync.read_timeout_s,
+        ca_file=str(sync.ca_file) if sync.ca_file else None, max_clock_offset_s=sync.clock_skew_s,
+    )
+    return SyncWorker(outbox, client, sync, docs_dir=synced_documents_dir(config),
+                      health=health or dict, on_catalog=on_catalog, on_config=on_config)

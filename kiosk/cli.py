@@ -1,4 +1,4 @@
-"""Command line: ``kiosk [--config FILE] demo | queue | catalog``.
+"""Command line: ``kiosk [--config FILE] demo | queue | catalog | sync | enroll | backoffice``.
 
 Every command takes ``--config FILE`` (a TOML file naming a profile and overriding its keys);
 without it the embedded ``demo`` profile is used. Errors print the translated message for their
@@ -12,11 +12,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
 from kiosk.messages import translate
 from kiosk.store.outbox import row_as_dict
+
+if TYPE_CHECKING:
+    from kiosk.store.crypto import KeyringLike
+    from kiosk.store.outbox import Outbox
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -98,6 +103,149 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     return run_headless_demo(config, script=args.script)
 
 
+# ---------------------------------------------------------------- sync
+def _sync_logging(config: Config) -> None:
+    from kiosk.log import SessionSecrets, setup_logging
+
+    setup_logging(config.logging.level, config.paths.log_file, secrets=SessionSecrets(), stream=True)
+
+
+def cmd_sync(config: Config, args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from kiosk.app import build_keyring, build_sync_worker, open_outbox
+    from kiosk.sync.worker import SyncLock
+
+    ring = build_keyring(config)
+    outbox = open_outbox(config, ring, sweep=False)
+    try:
+        if args.sync_cmd == "status":
+            return _sync_status(config, outbox, ring, args.json)
+        _sync_logging(config)
+        worker = build_sync_worker(config, outbox, ring)
+        with SyncLock(config.paths.data_dir / "sync.lock"):
+            worker.recover()
+            if args.once:
+                report = worker.run_once()
+                refused = ",".join(report.documents_refused)
+                print(f"accepted {len(report.accepted)}, retried {report.retried},"
+                      f" parked {len(report.parked)}, status updates {report.statuses_applied},"
+                      f" documents {','.join(report.documents_updated) or '-'}"
+                      f"{f' (refused: {refused})' if refused else ''},"
+                      f" heartbeat {'sent' if report.heartbeat_sent else '-'}")
+                for key in sorted(set(report.errors)):
+                    print(f"  {translate(key.split(':')[0], 'en')} [{key}]")
+                return 0 if report.ok else 1
+            stop = threading.Event()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            worker.run(stop)
+            return 0
+    finally:
+        outbox.close()
+
+
+def _sync_status(config: Config, outbox: Outbox, ring: KeyringLike, as_json: bool) -> int:
+    from kiosk.sync.credentials import load_credentials
+
+    creds = load_credentials(ring)
+    meta = {k: outbox.get_meta(k) for k in (
+        "sync.last_ok_at", "sync.last_error", "sync.last_heartbeat_at", "sync.status_cursor",
+        "sync.etag.catalog", "sync.etag.config", "sync.refused_etag.catalog", "sync.refused.catalog")}
+    stats = outbox.stats()
+    backlog = outbox.sync_backlog()
+    if as_json:
+        print(json.dumps({"url": config.sync.url, "terminal_id": creds.terminal_id if creds else None,
+                          "stats": stats, "meta": meta, "backlog": backlog}, ensure_ascii=False, indent=2))
+        return 0
+    age = stats["oldest_unsent_age_s"]
+    print(f"back office   {config.sync.url}")
+    enrolled = creds.terminal_id if creds else "not enrolled (kiosk enroll --url URL --code CODE)"
+    print(f"terminal      {enrolled}")
+    print(f"unsent        {stats['unsent']} (oldest {'-' if age is None else f'{age:.0f} s'}),"
+          f" parked {stats['parked']}")
+    for key, value in meta.items():
+        if value:
+            print(f"{key:<26}{value.splitlines()[0][:100]}")
+    if backlog:
+        print()
+        print(_table(
+            ["uuid", "tracking no", "status", "tries", "next attempt", "uploaded", "last error / reason"],
+            [[b["uuid"], b["tracking_no"], b["status"], b["attempts"], (b["next_attempt_at"] or "")[:19],
+              f"{b['uploaded']}/{b['bytes']}", (b["reason"] or b["last_error"] or "")[:60]]
+             for b in backlog]))
+    return 0
+
+
+def cmd_enroll(config: Config, args: argparse.Namespace) -> int:
+    from kiosk import __version__
+    from kiosk.app import build_keyring
+    from kiosk.config import SyncConfig
+    from kiosk.sync.client import SyncClient
+    from kiosk.sync.credentials import enrol
+
+    url = SyncConfig(url=args.url or config.sync.url).url  # same URL rules as the config
+    if url != config.sync.url:
+        print(f"note: enrolling against {url}; sync uses sync.url = {config.sync.url}", file=sys.stderr)
+    client = SyncClient(url, connect_timeout_s=config.sync.connect_timeout_s,
+                        read_timeout_s=config.sync.read_timeout_s,
+                        ca_file=str(config.sync.ca_file) if config.sync.ca_file else None)
+    try:
+        creds = enrol(client, args.code, build_keyring(config), app_version=__version__)
+    finally:
+        client.close()
+    print(f"enrolled as terminal {creds.terminal_id}; credential stored in the keyring")
+    return 0
+
+
+def _backoffice_db_url(config: Config, given: str | None) -> str:
+    if given:
+        return given
+    path = config.paths.data_dir.parent / "backoffice" / "backoffice.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{path}"
+
+
+def cmd_backoffice(config: Config, args: argparse.Namespace) -> int:
+    from kiosk.backoffice.db import BackOfficeDB
+    from kiosk.backoffice.settings import BackOfficeSettings
+
+    db_url = _backoffice_db_url(config, args.db)
+    if args.backoffice_cmd == "create-enrolment-code":
+        db = BackOfficeDB(db_url)
+        try:
+            db.create_schema()
+            code, tid = db.create_enrolment_code(args.terminal_id, name=args.name, ttl_h=args.ttl_h,
+                                                 created_by=args.staff)
+        finally:
+            db.close()
+        print(f"enrolment code {code} for terminal {tid} (valid {args.ttl_h} h, one use)")
+        return 0
+    if args.backoffice_cmd == "publish-catalog":
+        from kiosk.catalog import DEFAULT_CATALOG_DIR, load_catalog
+
+        catalog = load_catalog(args.path or DEFAULT_CATALOG_DIR)  # refuses an invalid one
+        db = BackOfficeDB(db_url)
+        try:
+            db.create_schema()
+            etag = db.publish_document("catalog", catalog.document.model_dump(mode="json", by_alias=True),
+                                       args.staff)
+        finally:
+            db.close()
+        print(f"catalogue {catalog.version} published (ETag {etag})")
+        return 0
+    from kiosk.backoffice.server import serve
+    from kiosk.log import setup_logging
+
+    setup_logging(config.logging.level, None, stream=True)
+    settings = BackOfficeSettings(db_url=db_url, clock_skew_s=args.clock_skew)
+    print(f"back office on http://{args.host}:{args.port} (database {db_url.split('://')[0]})",
+          file=sys.stderr)
+    serve(settings, args.host, args.port, port_file=args.port_file)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="smarthall-kiosk terminal software")
     parser.add_argument("--config", type=Path, help="TOML config file (default: the demo profile)")
@@ -132,6 +280,34 @@ def build_parser() -> argparse.ArgumentParser:
     csub.add_parser("validate", help="load and validate the catalogue")
     cat.add_argument("--lang", choices=["zh-Hans", "zh-Hant", "en"])
     cat.set_defaults(func=cmd_catalog)
+
+    sync = sub.add_parser("sync", help="sync with the back office (loop until stopped)")
+    sync.add_argument("--once", action="store_true", help="one cycle (push, pull, heartbeat), then exit")
+    ssub = sync.add_subparsers(dest="sync_cmd")
+    sst = ssub.add_parser("status", help="enrolment, queue, cursors, last errors (redacted)")
+    sst.add_argument("--json", action="store_true")
+    sync.set_defaults(func=cmd_sync, sync_cmd=None)
+
+    enroll = sub.add_parser("enroll", help="trade a one-time enrolment code for this terminal's credential")
+    enroll.add_argument("--url", help="back office URL (default: sync.url)")
+    enroll.add_argument("--code", required=True)
+    enroll.set_defaults(func=cmd_enroll)
+
+    bo = sub.add_parser("backoffice", help="run the reference back office (API server)")
+    bo.add_argument("--host", default="127.0.0.1")
+    bo.add_argument("--port", type=int, default=8765, help="0 = a free port (see --port-file)")
+    bo.add_argument("--db", help="SQLAlchemy URL (default: SQLite beside the kiosk data)")
+    bo.add_argument("--port-file", type=Path, help="write the bound port here once listening")
+    bo.add_argument("--clock-skew", type=int, default=300, help="allowed request clock skew (s)")
+    bo.add_argument("--staff", default="cli", help="staff name for the audit log")
+    bosub = bo.add_subparsers(dest="backoffice_cmd")
+    code = bosub.add_parser("create-enrolment-code", help="issue a one-time enrolment code")
+    code.add_argument("--terminal-id", help="bind the code to this terminal id (default: a new id)")
+    code.add_argument("--name", default="")
+    code.add_argument("--ttl-h", type=int, default=72)
+    pub = bosub.add_parser("publish-catalog", help="validate and publish a catalogue to every terminal")
+    pub.add_argument("path", nargs="?", type=Path, help="directory or JSON file (default: the shipped one)")
+    bo.set_defaults(func=cmd_backoffice, backoffice_cmd=None)
     return parser
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.devices.config import DevicesConfig
 from kiosk.errors import ConfigError
@@ -96,6 +96,47 @@ class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+class SyncConfig(_Section):
+    """The back office this terminal syncs with (kiosk/sync)."""
+
+    # https (certificate always verified); plain http only to a loopback back office (demo)
+    url: str = "http://127.0.0.1:8765"
+    ca_file: Path | None = None  # a private CA bundle for the back office's certificate
+    heartbeat_s: Annotated[float, Field(ge=5, le=3600)] = 60.0
+    poll_s: Annotated[float, Field(ge=0.5, le=3600)] = 30.0  # status/document pulls when idle
+    connect_timeout_s: Annotated[float, Field(gt=0, le=120)] = 5.0
+    read_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    backoff_base_s: Annotated[float, Field(gt=0, le=600)] = 2.0
+    backoff_cap_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    # the largest clock difference the terminal corrects by itself when the back office
+    # refuses a request as stale (the back office's own allowed skew is its setting)
+    clock_skew_s: Annotated[float, Field(ge=0, le=86_400)] = 300.0
+    push_concurrency: Annotated[int, Field(ge=1, le=8)] = 2
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL with a host")
+        if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
+            raise ValueError("plain http is allowed only to a loopback back office; use https")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or fragment")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _caps(self) -> SyncConfig:
+        if self.backoff_cap_s < self.backoff_base_s:
+            raise ValueError("backoff_cap_s must be at least backoff_base_s")
+        return self
+
+
 class Config(_Section):
     profile: ProfileName
     terminal: TerminalConfig
@@ -105,6 +146,7 @@ class Config(_Section):
     keyring: KeyringConfig
     logging: LoggingConfig = LoggingConfig()
     devices: DevicesConfig = DevicesConfig()
+    sync: SyncConfig = SyncConfig()
 
     @property
     def default_language(self) -> Lang:

@@ -372,13 +372,13 @@ class Outbox:
         if status not in STATUSES:
             log.info("status update for %s names unknown status %s; skipped", uuid, status)
             return False
-        row = self.db.execute("SELECT status FROM submissions WHERE uuid = ?", (uuid,)).fetchone()
+        row = self.db.execute("SELECT status, case_no FROM submissions WHERE uuid = ?", (uuid,)).fetchone()
         if row is None:
             log.info("status update for unknown submission %s; skipped", uuid)
             return False
         current: Status = row[0]
         if current == status:
-            if case_no is not None:
+            if case_no is not None and case_no != row[1]:
                 self.transition(uuid, status, case_no=case_no)
             return False
         if status not in TRANSITIONS[current]:

@@ -1,0 +1,703 @@
+"""The back office's database: schema (SQLAlchemy Core) and the :class:`BackOfficeDB` repository.
+
+One schema for SQLite (the default, embedded) and PostgreSQL (a district-wide deployment):
+only portable column types, no dialect SQL outside :func:`make_engine`. Everything that reads or
+writes goes through :class:`BackOfficeDB`; the API (:mod:`kiosk.backoffice.api`) and the staff
+pages call its methods and never build SQL themselves.
+
+Tables
+------
+``terminals``          enrolled terminals: secret, last heartbeat
+``enrolment_codes``    one-time codes (stored as SHA-256), bound to a terminal id
+``nonces``             signed-request nonces seen recently (replay protection)
+``submissions``        one row per submission uuid, kept for good (idempotency); ``body`` holds
+                       the pushed JSON (personal data: staff pages only, never logged)
+``attachments``        declared attachments with the received byte count
+``attachment_chunks``  the bytes, in order (portable: no file system shared between servers)
+``status_events``      every status a submission took; the terminals' status feed (cursor = id)
+``documents``          published catalog/config documents (global, or per terminal) with ETags
+``heartbeats``         every heartbeat received
+``audit``              who did what (staff status changes, publishing, enrolment codes)
+
+Writes: one transaction each (``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE`` on
+PostgreSQL) under a process-wide lock, so concurrent requests of one server never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from kiosk.store.outbox import TRANSITIONS
+from kiosk.sync.protocol import (
+    BACKOFFICE_STATUSES,
+    AttachmentState,
+    CommitResponse,
+    EnrolResponse,
+    Heartbeat,
+    StatusFeed,
+    StatusUpdate,
+    SubmissionIn,
+    SubmissionState,
+    document_etag,
+)
+
+log = logging.getLogger(__name__)
+
+Now = Callable[[], dt.datetime]
+
+metadata = sa.MetaData()
+
+terminals = sa.Table(
+    "terminals", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, default=""),
+    sa.Column("secret", sa.String(64)),  # hex; NULL until enrolled
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("enrolled_at", sa.DateTime(timezone=True)),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_heartbeat_at", sa.DateTime(timezone=True)),
+    sa.Column("last_heartbeat", sa.Text),  # JSON of the last Heartbeat
+)
+enrolment_codes = sa.Table(
+    "enrolment_codes", metadata,
+    sa.Column("code_hash", sa.String(64), primary_key=True),
+    sa.Column("terminal_id", sa.String(64), sa.ForeignKey("terminals.id"), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("used_at", sa.DateTime(timezone=True)),
+    sa.Column("request_id", sa.String(32)),
+)
+nonces = sa.Table(
+    "nonces", metadata,
+    sa.Column("terminal_id", sa.String(64), primary_key=True),
+    sa.Column("nonce", sa.String(32), primary_key=True),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+submissions = sa.Table(
+    "submissions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uuid", sa.String(36), nullable=False, unique=True),
+    sa.Column("terminal_id", sa.String(64), sa.ForeignKey("terminals.id"), nullable=False, index=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("tracking_no", sa.String(32), nullable=False),
+    sa.Column("item_code", sa.String(64), nullable=False, index=True),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),  # on the kiosk
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("committed_at", sa.DateTime(timezone=True)),
+    sa.Column("case_no", sa.String(32), unique=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),  # "received" until commit
+    sa.Column("status_note", sa.Text),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # the pushed JSON: personal data
+)
+attachments = sa.Table(
+    "attachments", metadata,
+    sa.Column("submission_uuid", sa.String(36), sa.ForeignKey("submissions.uuid"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("material_id", sa.String(64), nullable=False),
+    sa.Column("filename", sa.String(64), nullable=False),
+    sa.Column("mime", sa.String(80), nullable=False),
+    sa.Column("pages", sa.Integer, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("received", sa.BigInteger, nullable=False, default=0),
+    sa.Column("complete", sa.Boolean, nullable=False, default=False),
+)
+attachment_chunks = sa.Table(
+    "attachment_chunks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("submission_uuid", sa.String(36), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("offset", sa.BigInteger, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Index("ix_chunks_attachment", "submission_uuid", "seq", "offset"),
+)
+status_events = sa.Table(
+    "status_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("submission_uuid", sa.String(36), nullable=False, index=True),
+    sa.Column("terminal_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("case_no", sa.String(32)),
+    sa.Column("note", sa.Text),
+    sa.Column("staff", sa.String(64), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_status_events_feed", "terminal_id", "id"),
+)
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("scope", sa.String(64), primary_key=True),  # "*" or a terminal id
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("etag", sa.String(70), nullable=False),
+    sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("published_by", sa.String(64), nullable=False),
+)
+heartbeats = sa.Table(
+    "heartbeats", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("terminal_id", sa.String(64), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Index("ix_heartbeats_terminal", "terminal_id", "received_at"),
+)
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),  # staff name, "terminal:<id>" or "system"
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("submission_uuid", sa.String(36), index=True),
+    sa.Column("detail", sa.Text, nullable=False, default=""),
+)
+
+
+class BackOfficeError(Exception):
+    """A refusal with an HTTP status and a stable code; the API turns it into an answer."""
+
+    def __init__(self, status: int, code: str, message: str = "", extra: dict[str, Any] | None = None
+                 ) -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra or {}
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmissionFilter:
+    """What the staff list shows: every field optional; newest first."""
+
+    status: str | None = None
+    item_code: str | None = None
+    terminal_id: str | None = None
+    committed_only: bool = True
+    limit: int = 100
+    offset: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmissionSummary:
+    uuid: str
+    case_no: str | None
+    tracking_no: str
+    item_code: str
+    terminal_id: str
+    status: str
+    status_note: str | None
+    created_at: dt.datetime
+    received_at: dt.datetime
+    committed_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class AttachmentInfo:
+    seq: int
+    material_id: str
+    filename: str
+    mime: str
+    pages: int
+    size: int
+    sha256: str
+    received: int
+    complete: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmissionDetail:
+    summary: SubmissionSummary
+    body: dict[str, Any] = dataclasses.field(repr=False)  # personal data: staff pages only
+    attachments: tuple[AttachmentInfo, ...]
+    history: tuple[StatusUpdate, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class TerminalInfo:
+    id: str
+    name: str
+    enrolled_at: dt.datetime | None
+    disabled: bool
+    last_heartbeat_at: dt.datetime | None
+    last_heartbeat: Heartbeat | None
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything is stored in UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _must(value: dt.datetime | None) -> dt.datetime:
+    out = _aware(value)
+    if out is None:
+        raise ValueError("a NOT NULL timestamp was NULL")
+    return out
+
+
+def _hash_code(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode("ascii", "ignore")).hexdigest()
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, ``synchronous=FULL``, foreign keys and explicit
+    ``BEGIN`` (``BEGIN IMMEDIATE`` for writes, see :meth:`BackOfficeDB._write`)."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=StaticPool if memory else None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("sqlite_immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class BackOfficeDB:
+    """The repository: every read and write of the back office's data."""
+
+    def __init__(self, url: str, *, now: Now = _utcnow, case_prefix: str = "SZ") -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self._lock = threading.Lock()
+        self._now = now
+        self.case_prefix = case_prefix
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._lock, self.engine.connect() as conn:
+            if self._sqlite:
+                conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def _audit(self, conn: Connection, actor: str, action: str, uuid: str | None, detail: str) -> None:
+        conn.execute(audit.insert().values(at=self._now(), actor=actor, action=action,
+                                           submission_uuid=uuid, detail=detail))
+
+    # ------------------------------------------------------------------ terminals
+    def create_enrolment_code(self, terminal_id: str | None = None, *, name: str = "",
+                              ttl_h: int = 72, created_by: str = "system") -> tuple[str, str]:
+        """A new one-time code for ``terminal_id`` (a new id when None); returns (code, id).
+
+        Re-enrolling an existing terminal (a replaced disk) issues it a new secret on use.
+        """
+        code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+        tid = terminal_id or f"T-{secrets.token_hex(4).upper()}"
+        now = self._now()
+        with self._write() as conn:
+            if conn.execute(sa.select(terminals.c.id).where(terminals.c.id == tid)).first() is None:
+                conn.execute(terminals.insert().values(id=tid, name=name, created_at=now, disabled=False))
+            conn.execute(enrolment_codes.insert().values(
+                code_hash=_hash_code(code), terminal_id=tid, created_at=now,
+                expires_at=now + dt.timedelta(hours=ttl_h), created_by=created_by))
+            self._audit(conn, created_by, "enrolment_code", None, f"terminal {tid}")
+        log.info("enrolment code issued for terminal %s", tid)
+        return code, tid
+
+    def enrol(self, code: str, request_id: str) -> EnrolResponse:
+        """Use a one-time code. The same ``request_id`` again (a lost answer) gets the same
+        credential; any other use of a used, expired or unknown code is refused."""
+        now = self._now()
+        with self._write() as conn:
+            row = conn.execute(sa.select(enrolment_codes).where(
+                enrolment_codes.c.code_hash == _hash_code(code))).mappings().first()
+            if row is None or _must(row["expires_at"]) < now:
+                raise BackOfficeError(403, "enrol.invalid_code", "unknown or expired enrolment code")
+            tid = row["terminal_id"]
+            if row["used_at"] is not None:
+                if row["request_id"] != request_id:
+                    raise BackOfficeError(403, "enrol.invalid_code", "enrolment code already used")
+                secret = conn.execute(sa.select(terminals.c.secret).where(terminals.c.id == tid)).scalar_one()
+                return EnrolResponse(terminal_id=tid, secret=secret)
+            secret = secrets.token_hex(32)
+            conn.execute(terminals.update().where(terminals.c.id == tid).values(
+                secret=secret, enrolled_at=now, disabled=False))
+            conn.execute(enrolment_codes.update().where(
+                enrolment_codes.c.code_hash == row["code_hash"]).values(used_at=now, request_id=request_id))
+            self._audit(conn, f"terminal:{tid}", "enrolled", None, "")
+        log.info("terminal %s enrolled", tid)
+        return EnrolResponse(terminal_id=tid, secret=secret)
+
+    def terminal_secret(self, terminal_id: str) -> bytes | None:
+        """The HMAC key of an enrolled, enabled terminal; None otherwise."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(terminals.c.secret, terminals.c.disabled).where(
+                terminals.c.id == terminal_id)).first()
+        if row is None or row[0] is None or row[1]:
+            return None
+        return bytes.fromhex(row[0])
+
+    def set_terminal_disabled(self, terminal_id: str, disabled: bool, staff: str) -> None:
+        with self._write() as conn:
+            conn.execute(terminals.update().where(terminals.c.id == terminal_id).values(disabled=disabled))
+            self._audit(conn, staff, "terminal_disabled" if disabled else "terminal_enabled", None,
+                        f"terminal {terminal_id}")
+
+    def remember_nonce(self, terminal_id: str, nonce: str, keep_s: int) -> bool:
+        """Record a request nonce; False if it was seen already (a replay). Old nonces go."""
+        now = self._now()
+        with self._write() as conn:
+            seen = conn.execute(sa.select(nonces.c.nonce).where(
+                nonces.c.terminal_id == terminal_id, nonces.c.nonce == nonce)).first()
+            if seen is not None:
+                return False
+            conn.execute(nonces.insert().values(terminal_id=terminal_id, nonce=nonce, seen_at=now))
+            # cheap, bounded housekeeping: requests older than the window are refused anyway
+            if secrets.randbelow(64) == 0:
+                conn.execute(nonces.delete().where(nonces.c.seen_at < now - dt.timedelta(seconds=keep_s)))
+        return True
+
+    def record_heartbeat(self, terminal_id: str, beat: Heartbeat) -> None:
+        now = self._now()
+        payload = beat.model_dump_json()
+        with self._write() as conn:
+            conn.execute(heartbeats.insert().values(terminal_id=terminal_id, received_at=now,
+                                                    payload=payload))
+            conn.execute(terminals.update().where(terminals.c.id == terminal_id).values(
+                last_heartbeat_at=now, last_heartbeat=payload))
+
+    def list_terminals(self) -> list[TerminalInfo]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(terminals).order_by(terminals.c.id)).mappings().all()
+        return [
+            TerminalInfo(
+                id=r["id"], name=r["name"], enrolled_at=_aware(r["enrolled_at"]), disabled=r["disabled"],
+                last_heartbeat_at=_aware(r["last_heartbeat_at"]),
+                last_heartbeat=(Heartbeat.model_validate_json(r["last_heartbeat"])
+                                if r["last_heartbeat"] else None),
+            )
+            for r in rows
+        ]
+
+    def heartbeat_history(self, terminal_id: str, limit: int = 100) -> list[tuple[dt.datetime, Heartbeat]]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(heartbeats.c.received_at, heartbeats.c.payload).where(
+                heartbeats.c.terminal_id == terminal_id).order_by(heartbeats.c.id.desc()).limit(limit)).all()
+        return [(_must(r[0]), Heartbeat.model_validate_json(r[1])) for r in rows]
+
+    # ------------------------------------------------------------------ submissions (terminal side)
+    def _owned(self, conn: Connection, terminal_id: str, uuid: str, *, write: bool) -> sa.RowMapping:
+        query = sa.select(submissions).where(submissions.c.uuid == uuid)
+        if write and not self._sqlite:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None or row["terminal_id"] != terminal_id:
+            if row is not None and write:
+                raise BackOfficeError(403, "submission.not_yours", "this uuid belongs to another terminal")
+            raise BackOfficeError(404, "submission.not_found", "no such submission")
+        return row
+
+    def _state(self, conn: Connection, row: sa.RowMapping) -> SubmissionState:
+        atts = conn.execute(sa.select(attachments).where(
+            attachments.c.submission_uuid == row["uuid"]).order_by(attachments.c.seq)).mappings().all()
+        return SubmissionState(
+            uuid=row["uuid"], committed=row["committed_at"] is not None, case_no=row["case_no"],
+            status=row["status"],
+            attachments=tuple(AttachmentState(seq=a["seq"], size=a["size"], offset=a["received"],
+                                              complete=a["complete"]) for a in atts),
+        )
+
+    def put_submission(self, terminal_id: str, sub: SubmissionIn) -> SubmissionState:
+        """Create the submission; the same body again answers the same; another body → 409."""
+        fingerprint = sub.fingerprint()
+        now = self._now()
+        seqs = [a.seq for a in sub.attachments]
+        if len(set(seqs)) != len(seqs):
+            raise BackOfficeError(422, "submission.invalid", "attachment seq numbers repeat")
+        with self._write() as conn:
+            existing = conn.execute(sa.select(submissions).where(
+                submissions.c.uuid == sub.uuid)).mappings().first()
+            if existing is not None:
+                if existing["terminal_id"] != terminal_id:
+                    raise BackOfficeError(403, "submission.not_yours",
+                                          "this uuid belongs to another terminal")
+                if existing["fingerprint"] != fingerprint:
+                    raise BackOfficeError(409, "submission.conflict",
+                                          "another body was already received under this uuid")
+                return self._state(conn, existing)
+            conn.execute(submissions.insert().values(
+                uuid=sub.uuid, terminal_id=terminal_id, fingerprint=fingerprint, tracking_no=sub.tracking_no,
+                item_code=sub.item_code, language=sub.language, created_at=sub.created_at,
+                received_at=now, status="received", updated_at=now,
+                body=json.dumps(sub.model_dump(mode="json"), ensure_ascii=False)))
+            for a in sub.attachments:
+                conn.execute(attachments.insert().values(
+                    submission_uuid=sub.uuid, seq=a.seq, material_id=a.material_id, filename=a.filename,
+                    mime=a.mime, pages=a.pages, size=a.size, sha256=a.sha256, received=0,
+                    complete=a.size == 0 and a.sha256 == hashlib.sha256(b"").hexdigest()))
+            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == sub.uuid)).mappings().one()
+            state = self._state(conn, row)
+        log.info("submission %s received from terminal %s", sub.uuid, terminal_id)
+        return state
+
+    def submission_state(self, terminal_id: str, uuid: str) -> SubmissionState:
+        with self._read() as conn:
+            return self._state(conn, self._owned(conn, terminal_id, uuid, write=False))
+
+    def attachment_state(self, terminal_id: str, uuid: str, seq: int) -> AttachmentState:
+        with self._read() as conn:
+            self._owned(conn, terminal_id, uuid, write=False)
+            return self._attachment(conn, uuid, seq)
+
+    def _attachment(self, conn: Connection, uuid: str, seq: int) -> AttachmentState:
+        a = conn.execute(sa.select(attachments).where(
+            attachments.c.submission_uuid == uuid, attachments.c.seq == seq)).mappings().first()
+        if a is None:
+            raise BackOfficeError(404, "attachment.not_found", "no such attachment")
+        return AttachmentState(seq=seq, size=a["size"], offset=a["received"], complete=a["complete"])
+
+    def append_attachment(self, terminal_id: str, uuid: str, seq: int, offset: int, data: bytes
+                          ) -> AttachmentState:
+        """Append ``data`` at ``offset`` (which must be the received count). When the last byte
+        arrives the whole file's SHA-256 is checked; a mismatch discards it (409, offset 0)."""
+        with self._write() as conn:
+            self._owned(conn, terminal_id, uuid, write=True)
+            query = sa.select(attachments).where(attachments.c.submission_uuid == uuid,
+                                                 attachments.c.seq == seq)
+            a = conn.execute(query).mappings().first()
+            if a is None:
+                raise BackOfficeError(404, "attachment.not_found", "no such attachment")
+            state = AttachmentState(seq=seq, size=a["size"], offset=a["received"], complete=a["complete"])
+            if offset != a["received"]:
+                raise BackOfficeError(409, "upload.offset_mismatch", "resume at the server's offset",
+                                      {"state": state.model_dump()})
+            if offset + len(data) > a["size"]:
+                raise BackOfficeError(422, "upload.too_long", "more bytes than the declared size")
+            if data:
+                conn.execute(attachment_chunks.insert().values(
+                    submission_uuid=uuid, seq=seq, offset=offset, data=data))
+            received = offset + len(data)
+            complete = False
+            if received == a["size"]:
+                digest = hashlib.sha256()
+                for (chunk,) in conn.execute(sa.select(attachment_chunks.c.data).where(
+                        attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq
+                ).order_by(attachment_chunks.c.offset)):
+                    digest.update(chunk)
+                if digest.hexdigest() != a["sha256"]:
+                    conn.execute(attachment_chunks.delete().where(
+                        attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq))
+                    conn.execute(attachments.update().where(
+                        attachments.c.submission_uuid == uuid, attachments.c.seq == seq).values(received=0))
+                    log.warning("attachment %s/%d failed its SHA-256 check; discarded", uuid, seq)
+                    raise BackOfficeError(409, "upload.hash_mismatch", "SHA-256 differs; upload again",
+                                          {"state": {**state.model_dump(), "offset": 0}})
+                complete = True
+            conn.execute(attachments.update().where(
+                attachments.c.submission_uuid == uuid, attachments.c.seq == seq).values(
+                received=received, complete=complete))
+        return AttachmentState(seq=seq, size=state.size, offset=received, complete=complete)
+
+    def commit(self, terminal_id: str, uuid: str) -> CommitResponse:
+        """Make the submission visible to staff and give it a case number; idempotent."""
+        now = self._now()
+        with self._write() as conn:
+            row = self._owned(conn, terminal_id, uuid, write=True)
+            if row["committed_at"] is not None:
+                return CommitResponse(uuid=uuid, case_no=row["case_no"], status=row["status"])
+            missing = conn.execute(sa.select(sa.func.count()).select_from(attachments).where(
+                attachments.c.submission_uuid == uuid, attachments.c.complete.is_(False))).scalar_one()
+            if missing:
+                raise BackOfficeError(409, "commit.incomplete", f"{missing} attachment(s) incomplete")
+            case_no = f"{self.case_prefix}{now:%Y}{row['id']:07d}"
+            conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
+                committed_at=now, case_no=case_no, status="accepted", updated_at=now))
+            conn.execute(status_events.insert().values(
+                submission_uuid=uuid, terminal_id=terminal_id, status="accepted", case_no=case_no,
+                note=None, staff="system", at=now))
+        log.info("submission %s committed as case %s", uuid, case_no)
+        return CommitResponse(uuid=uuid, case_no=case_no, status="accepted")
+
+    def status_feed(self, terminal_id: str, after: int, limit: int) -> StatusFeed:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(status_events).where(
+                status_events.c.terminal_id == terminal_id, status_events.c.id > after
+            ).order_by(status_events.c.id).limit(limit + 1)).mappings().all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        updates = tuple(StatusUpdate(id=r["id"], uuid=r["submission_uuid"], status=r["status"],
+                                     case_no=r["case_no"], reason=r["note"], at=_must(r["at"]))
+                        for r in rows)
+        return StatusFeed(updates=updates, cursor=updates[-1].id if updates else after, more=more)
+
+    # ------------------------------------------------------------------ documents
+    def publish_document(self, kind: str, content: dict[str, Any], staff: str,
+                         terminal_id: str | None = None) -> str:
+        """Publish a catalog/config document (for every terminal, or one); returns its ETag.
+
+        Callers validate the content first (the catalog with ``parse_catalog``); terminals
+        validate again before they use it.
+        """
+        etag = document_etag(content)
+        scope = terminal_id or "*"
+        now = self._now()
+        with self._write() as conn:
+            conn.execute(documents.delete().where(documents.c.kind == kind, documents.c.scope == scope))
+            conn.execute(documents.insert().values(
+                kind=kind, scope=scope, content=json.dumps(content, ensure_ascii=False), etag=etag,
+                published_at=now, published_by=staff))
+            self._audit(conn, staff, "publish", None, f"{kind} for {scope} etag {etag}")
+        log.info("document %s published for %s (etag %s)", kind, scope, etag)
+        return etag
+
+    def get_document(self, kind: str, terminal_id: str) -> tuple[dict[str, Any], str] | None:
+        """The terminal's own document of ``kind`` if published, else the global one."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(documents.c.scope, documents.c.content, documents.c.etag).where(
+                documents.c.kind == kind, documents.c.scope.in_([terminal_id, "*"]))).all()
+        if not rows:
+            return None
+        row = min(rows, key=lambda r: r[0] == "*")  # a terminal's own document wins
+        content: dict[str, Any] = json.loads(row[1])
+        return content, row[2]
+
+    # ------------------------------------------------------------------ staff side
+    def list_submissions(self, flt: SubmissionFilter = SubmissionFilter()) -> list[SubmissionSummary]:
+        query = sa.select(submissions)
+        if flt.committed_only:
+            query = query.where(submissions.c.committed_at.is_not(None))
+        if flt.status:
+            query = query.where(submissions.c.status == flt.status)
+        if flt.item_code:
+            query = query.where(submissions.c.item_code == flt.item_code)
+        if flt.terminal_id:
+            query = query.where(submissions.c.terminal_id == flt.terminal_id)
+        query = query.order_by(submissions.c.id.desc()).limit(flt.limit).offset(flt.offset)
+        with self._read() as conn:
+            return [self._summary(r) for r in conn.execute(query).mappings()]
+
+    def count_submissions(self, *, committed_only: bool = True) -> int:
+        query = sa.select(sa.func.count()).select_from(submissions)
+        if committed_only:
+            query = query.where(submissions.c.committed_at.is_not(None))
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    @staticmethod
+    def _summary(r: sa.RowMapping) -> SubmissionSummary:
+        return SubmissionSummary(
+            uuid=r["uuid"], case_no=r["case_no"], tracking_no=r["tracking_no"], item_code=r["item_code"],
+            terminal_id=r["terminal_id"], status=r["status"], status_note=r["status_note"],
+            created_at=_must(r["created_at"]), received_at=_must(r["received_at"]),
+            committed_at=_aware(r["committed_at"]), updated_at=_must(r["updated_at"]),
+        )
+
+    def get_submission(self, uuid: str) -> SubmissionDetail:
+        """Everything about one submission, personal data included (staff pages only)."""
+        with self._read() as conn:
+            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == uuid)).mappings().first()
+            if row is None:
+                raise BackOfficeError(404, "submission.not_found", "no such submission")
+            atts = conn.execute(sa.select(attachments).where(
+                attachments.c.submission_uuid == uuid).order_by(attachments.c.seq)).mappings().all()
+            events = conn.execute(sa.select(status_events).where(
+                status_events.c.submission_uuid == uuid).order_by(status_events.c.id)).mappings().all()
+        return SubmissionDetail(
+            summary=self._summary(row),
+            body=json.loads(row["body"]),
+            attachments=tuple(AttachmentInfo(
+                seq=a["seq"], material_id=a["material_id"], filename=a["filename"], mime=a["mime"],
+                pages=a["pages"], size=a["size"], sha256=a["sha256"], received=a["received"],
+                complete=a["complete"]) for a in atts),
+            history=tuple(StatusUpdate(id=e["id"], uuid=uuid, status=e["status"], case_no=e["case_no"],
+                                       reason=e["note"], at=_must(e["at"])) for e in events),
+        )
+
+    def read_attachment(self, uuid: str, seq: int) -> bytes:
+        """The bytes received so far (the whole file once complete)."""
+        with self._read() as conn:
+            chunks = conn.execute(sa.select(attachment_chunks.c.data).where(
+                attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq
+            ).order_by(attachment_chunks.c.offset)).scalars().all()
+        return b"".join(chunks)
+
+    def set_status(self, uuid: str, status: str, note: str, staff: str) -> StatusUpdate:
+        """A staff decision: checked against the kiosk's transition table, fed to the terminal
+        (status feed) and audited."""
+        if status not in BACKOFFICE_STATUSES or status == "accepted":
+            raise BackOfficeError(422, "status.invalid", f"cannot set status {status!r}")
+        now = self._now()
+        with self._write() as conn:
+            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == uuid)).mappings().first()
+            if row is None or row["committed_at"] is None:
+                raise BackOfficeError(404, "submission.not_found", "no such committed submission")
+            current = row["status"]
+            if status not in TRANSITIONS[current]:
+                raise BackOfficeError(409, "status.not_allowed", f"{current} -> {status} is not allowed")
+            conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
+                status=status, status_note=note or None, updated_at=now))
+            inserted = conn.execute(status_events.insert().values(
+                submission_uuid=uuid, terminal_id=row["terminal_id"], status=status, case_no=row["case_no"],
+                note=note or None, staff=staff, at=now)).inserted_primary_key
+            event_id = int(inserted[0]) if inserted else 0
+            self._audit(conn, staff, "set_status", uuid, f"{current} -> {status}")
+        log.info("submission %s: %s -> %s by %s", uuid, current, status, staff)
+        return StatusUpdate.model_validate({"id": event_id, "uuid": uuid, "status": status,
+                                            "case_no": row["case_no"], "reason": note or None, "at": now})
+
+    def audit_log(self, uuid: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        query = sa.select(audit).order_by(audit.c.id.desc()).limit(limit)
+        if uuid is not None:
+            query = query.where(audit.c.submission_uuid == uuid)
+        with self._read() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def submission_uuids(self) -> Sequence[str]:
+        """Every uuid held (tests and reconciliation)."""
+        with self._read() as conn:
+            return list(conn.execute(sa.select(submissions.c.uuid)).scalars())
