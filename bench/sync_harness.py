@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
@@ -152,6 +153,7 @@ class FaultPlan:
     delay_s: tuple[float, float] = (0.05, 0.3)
     drop_s: float = 1.5  # a dropped exchange hangs this long, then the connection closes
     cut_every: int | None = None
+    linger_s: float = 0.1  # after a cut, the server side closes this much later
     seed: int = 0
 
 
@@ -188,6 +190,7 @@ class FaultProxy:
         self._server: asyncio.base_events.Server | None = None
         self._thread = threading.Thread(target=self._loop.run_forever, name="fault-proxy", daemon=True)
         self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self.port = 0
 
     @property
@@ -211,6 +214,10 @@ class FaultProxy:
                 self._server.close()
             for w in list(self._writers):
                 w.transport.abort()
+            tasks = [t for t in self._tasks if not t.done()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         with contextlib.suppress(Exception):
             asyncio.run_coroutine_threadsafe(_close(), self._loop).result(5)
@@ -235,12 +242,21 @@ class FaultProxy:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         writer.transport.abort()
 
+    def _later(self, writer: asyncio.StreamWriter, after: float) -> None:
+        task = asyncio.ensure_future(self._close_later(writer, after))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def _close_later(self, writer: asyncio.StreamWriter, after: float) -> None:
         await asyncio.sleep(after)
         writer.transport.close()
 
     async def _handle(self, c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
         self.stats.connections += 1
+        me = asyncio.current_task()
+        if me is not None:
+            self._tasks.add(me)
+            me.add_done_callback(self._tasks.discard)
         try:
             s_reader, s_writer = await asyncio.wait_for(
                 asyncio.open_connection("127.0.0.1", self.target_port), 5)
@@ -277,7 +293,7 @@ class FaultProxy:
                     s_writer.write(part)
                     self.stats.upstream_bytes += len(part)
                     self._rst(c_writer)
-                    asyncio.ensure_future(self._close_later(s_writer, 0.2))
+                    self._later(s_writer, self.plan.linger_s)
                     state["done"] = True
                     return
                 if fault in ("delay", "drop"):
@@ -293,7 +309,7 @@ class FaultProxy:
                     self.stats.upstream_bytes += len(part)
                     self.stats.cuts += 1
                     self._rst(c_writer)
-                    asyncio.ensure_future(self._close_later(s_writer, 0.3))
+                    self._later(s_writer, self.plan.linger_s)
                     state["done"] = True
                     return
                 state["conn_bytes"] += len(data)
@@ -331,7 +347,7 @@ class FaultProxy:
 
         try:
             await asyncio.gather(upstream(), downstream())
-        except (OSError, asyncio.IncompleteReadError):
+        except (OSError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             for w in (c_writer, s_writer):

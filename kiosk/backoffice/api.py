@@ -215,6 +215,9 @@ async def upload_attachment(
             for piece in reader.feed(chunk):
                 pending.append(piece)
                 pending_bytes += len(piece)
+            if reader.error is not None:
+                await flush()  # the frames before the bad one verified: keep them
+                raise BackOfficeError(400, "upload.bad_frame", reader.error)
             if pending_bytes >= ctx.settings.upload_flush_bytes:
                 await flush()
             if reader.finished:
@@ -224,9 +227,6 @@ async def upload_attachment(
         await flush()
         log.info("upload %s/%d cut off at %d bytes; kept", uuid, seq, position)
         raise BackOfficeError(400, "upload.incomplete", "connection closed mid-body") from None
-    except signing.FrameError as err:
-        await flush()
-        raise BackOfficeError(400, "upload.bad_frame", str(err)) from None
     await flush()
     if not reader.finished:
         raise BackOfficeError(400, "upload.incomplete", "body ended without the end frame")

@@ -150,6 +150,9 @@ class SyncClient:
         self.upload_request_bytes = upload_request_bytes
         self.clock_offset = 0.0  # server time minus ours, learned from "stale" refusals
         self._clock = clock
+        # pauses before asking for the offset after a failed append (bounded, ~1.5 s in all)
+        self.resume_probe_s: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8)
+        self._wait: Callable[[float], None] = threading.Event().wait
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
@@ -310,10 +313,7 @@ class SyncClient:
                     if stalls > max_stalls:
                         raise
             except TransientError as err:
-                try:
-                    state = self.attachment_state(uuid, seq)
-                except TransientError:
-                    raise err from None
+                state = self._resume_point(uuid, seq, before, err)
                 if state.offset <= before:
                     stalls += 1
                     if stalls > max_stalls:
@@ -324,6 +324,23 @@ class SyncClient:
                 stalls = 0
             if on_progress is not None:
                 on_progress(state)
+        return state
+
+    def _resume_point(self, uuid: str, seq: int, before: int, err: TransientError) -> AttachmentState:
+        """Where to resume after a failed append. The server learns of a cut link a moment
+        after we do (and keeps the frames it got), so ask a few times, briefly, until its
+        offset moves: re-sending from a stale offset would send those bytes twice."""
+        state: AttachmentState | None = None
+        for delay in self.resume_probe_s:
+            self._wait(delay)
+            try:
+                state = self.attachment_state(uuid, seq)
+            except TransientError:
+                continue
+            if state.offset > before or state.complete:
+                return state
+        if state is None:
+            raise err
         return state
 
     def commit(self, uuid: str) -> CommitResponse:

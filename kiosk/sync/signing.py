@@ -56,10 +56,6 @@ _FRAME_HEAD = struct.Struct(">I32s")
 MAX_FRAME: Final = 1024 * 1024
 
 
-class FrameError(ValueError):
-    """A framed body is malformed or a frame's MAC does not verify."""
-
-
 def body_sha256(body: bytes | None) -> str:
     return hashlib.sha256(body or b"").hexdigest()
 
@@ -124,7 +120,11 @@ def encode_frames(secret: bytes, signature: str, offset: int, data: bytes | memo
 
 
 class FrameReader:
-    """Incremental decoder: feed received bytes, get back verified data pieces in order."""
+    """Incremental decoder: feed received bytes, get back verified data pieces in order.
+
+    A bad frame ends decoding: ``feed`` still returns the pieces verified before it and sets
+    ``error``; the caller keeps those and refuses the rest.
+    """
 
     def __init__(self, secret: bytes, signature: str, offset: int) -> None:
         self._secret = secret
@@ -132,29 +132,38 @@ class FrameReader:
         self.offset = offset  # attachment position of the next frame's data
         self._buf = bytearray()
         self.finished = False
+        self.error: str | None = None
 
     def feed(self, chunk: bytes) -> list[bytes]:
-        if self.finished and chunk:
-            raise FrameError("data after the end frame")
+        if self.error is not None:
+            return []
+        if self.finished:
+            if chunk:
+                self.error = "data after the end frame"
+            return []
         self._buf += chunk
         out: list[bytes] = []
         while len(self._buf) >= _FRAME_HEAD.size and not self.finished:
             length, mac = _FRAME_HEAD.unpack_from(self._buf)
             if length > MAX_FRAME:
-                raise FrameError("frame too large")
+                self.error = "frame too large"
+                break
             end = _FRAME_HEAD.size + length
             if len(self._buf) < end:
                 break
             data = bytes(self._buf[_FRAME_HEAD.size:end])
             if not hmac.compare_digest(mac, _frame_mac(self._secret, self._previous, self.offset, data)):
-                raise FrameError("frame MAC does not verify")
+                self.error = "frame MAC does not verify"
+                break
             del self._buf[:end]
             self._previous = mac
             if length == 0:
                 self.finished = True
                 if self._buf:
-                    raise FrameError("data after the end frame")
+                    self.error = "data after the end frame"
             else:
                 self.offset += length
                 out.append(data)
+        if self.error is not None:
+            self._buf.clear()
         return out
