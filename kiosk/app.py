@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,9 @@ import keyring as keyring_lib
 
 from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from kiosk.config import Config
+from kiosk.devices.health import DeviceHealth, HealthMonitor
+from kiosk.devices.offline import UnavailableDevice
+from kiosk.devices.status import DeviceError
 from kiosk.log import RingBufferHandler, SessionSecrets, setup_logging
 from kiosk.store.crypto import DataKey, KeyringLike, load_or_create_data_key
 from kiosk.store.keyring_backend import KioskFileKeyring, load_master_secret
@@ -117,3 +121,100 @@ def build_sync_worker(
     )
     return SyncWorker(outbox, client, sync, docs_dir=synced_documents_dir(config),
                       health=health or dict, on_catalog=on_catalog, on_config=on_config)
+
+
+# ---------------------------------------------------------------- devices
+@dataclasses.dataclass
+class Devices:
+    """Every configured device, its simulator where the driver is simulated, and health.
+
+    A device that could not be opened is an :class:`UnavailableDevice` (reported OFFLINE with
+    the error's key) when ``open_devices(strict=False)``; with ``strict=True`` (the kiosk's
+    start) the error is raised, naming the node and the valid drivers.
+    """
+
+    idcard: Any
+    camera: Any
+    scanner: Any
+    receipt_printer: Any
+    a4_printer: Any
+    simulators: dict[str, Any]
+    health: DeviceHealth
+    # scan results go to every listener (the UI bridge, diagnostics); called on the scanner's thread
+    scan_listeners: list[Callable[[Any], None]] = dataclasses.field(default_factory=list)
+
+    def dispatch_scan(self, result: Any) -> None:
+        for listener in list(self.scan_listeners):
+            try:
+                listener(result)
+            except Exception:
+                log.exception("scan listener failed")
+
+    def close(self) -> None:
+        self.health.stop()
+        for device in (self.scanner, self.camera):
+            _quietly(device.stop)
+        for device in (self.idcard, self.receipt_printer, self.a4_printer):
+            _quietly(device.close)
+        for sim in self.simulators.values():
+            for name in ("close", "stop"):
+                if hasattr(sim, name):
+                    _quietly(getattr(sim, name))
+                    break
+
+
+def _quietly(fn: Any) -> None:
+    try:
+        fn()
+    except Exception:
+        log.exception("closing a device failed")
+
+
+def open_devices(config: Config, *, strict: bool = True) -> Devices:
+    """Build every device from config (real driver or simulator) and one health monitor each."""
+    from kiosk.devices.camera.factory import build_camera
+    from kiosk.devices.idcard import build_idcard_reader
+    from kiosk.devices.printer import build_a4_printer, build_receipt_printer
+    from kiosk.devices.scanner.factory import build_scanner
+
+    dev = config.devices
+    data_dir = config.paths.data_dir
+    opened: dict[str, Any] = {}
+    simulators: dict[str, Any] = {}
+
+    def attempt(name: str, build: Any) -> None:
+        try:
+            device, sim = build()
+        except DeviceError as err:
+            if strict:
+                raise
+            log.warning("device %s could not be opened: %s", name, err.key)
+            device, sim = UnavailableDevice(err.key, err.detail), None
+        opened[name] = device
+        if sim is not None:
+            simulators[name] = sim
+
+    attempt("id_card_reader", lambda: build_idcard_reader(dev.idcard))
+    attempt("camera", lambda: build_camera(dev.camera))
+    if not isinstance(opened["camera"], UnavailableDevice):
+        opened["camera"].start()
+    attempt("code_scanner", lambda: build_scanner(dev.scanner, opened["camera"]))
+    attempt("receipt_printer", lambda: build_receipt_printer(dev.receipt_printer, data_dir))
+    attempt("a4_printer", lambda: build_a4_printer(dev.a4_printer, data_dir))
+    settings = {
+        "id_card_reader": dev.idcard, "camera": dev.camera, "code_scanner": dev.scanner,
+        "receipt_printer": dev.receipt_printer, "a4_printer": dev.a4_printer,
+    }
+    health = DeviceHealth({
+        name: HealthMonitor(name, opened[name], interval_s=cfg.poll_interval_s,
+                            timeout_s=cfg.status_timeout_s, required=cfg.required)
+        for name, cfg in settings.items()
+    })
+    devices = Devices(
+        idcard=opened["id_card_reader"], camera=opened["camera"], scanner=opened["code_scanner"],
+        receipt_printer=opened["receipt_printer"], a4_printer=opened["a4_printer"],
+        simulators=simulators, health=health,
+    )
+    if not isinstance(devices.scanner, UnavailableDevice):
+        devices.scanner.start(devices.dispatch_scan)
+    return devices

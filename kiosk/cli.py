@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
+from kiosk.log import setup_logging
 from kiosk.messages import translate
 from kiosk.store.outbox import row_as_dict
 
@@ -94,6 +95,36 @@ def cmd_catalog(config: Config, args: argparse.Namespace) -> int:
                  [[i.code, i.name.get(lang), i.channel, i.promised_days, ",".join(i.profiles)]
                   for i in items]))
     return 0
+
+
+# ---------------------------------------------------------------- devices
+def cmd_devices(config: Config, args: argparse.Namespace) -> int:
+    from kiosk.app import open_devices
+    from kiosk.devices.exercise import exercise
+
+    devices = open_devices(config, strict=False)
+    try:
+        statuses = devices.health.poll_all()
+        print(_table(
+            ["device", "driver", "required", "status", "reason", "detail"],
+            [[name, getattr(config.devices, _SECTION[name]).driver,
+              "yes" if devices.health.monitors[name].required else "no",
+              st.state, st.reason, st.detail] for name, st in statuses.items()],
+        ))
+        failures: list[str] = []
+        if devices.simulators and not args.no_exercise:
+            print("\nexercising the simulated devices through their real drivers:")
+            failures = exercise(config, devices, print)
+        down = devices.health.required_down()
+        if down:
+            print(f"\nrequired device(s) not usable: {', '.join(down)}")
+        return 1 if down or failures else 0
+    finally:
+        devices.close()
+
+
+_SECTION = {"id_card_reader": "idcard", "camera": "camera", "code_scanner": "scanner",
+            "receipt_printer": "receipt_printer", "a4_printer": "a4_printer"}
 
 
 # ---------------------------------------------------------------- demo
@@ -259,6 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--script", type=Path, help="a journey script (JSON); default: the built-in one")
     demo.set_defaults(func=cmd_demo)
 
+    devs = sub.add_parser("devices", help="list devices with their status; exercise simulators once")
+    devs.add_argument("--no-exercise", action="store_true", help="only list and poll status")
+    devs.set_defaults(func=cmd_devices)
+
     queue = sub.add_parser("queue", help="inspect the local outbox (redacted)")
     qsub = queue.add_subparsers(dest="queue_cmd", required=True)
     ql = qsub.add_parser("list", help="list submissions")
@@ -316,6 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config, args.profile)
+        if args.command in ("devices", "queue", "catalog"):
+            # technicians' commands: problems to stderr, redacted like every other handler
+            setup_logging("WARNING", None)
         code: int = args.func(config, args)
         return code
     except KioskError as err:

@@ -171,6 +171,7 @@ class DevicesConfig(BaseModel):
 
     idcard: IdCardConfig = SimulatedIdCardConfig(driver="simulated")
     camera: CameraConfig = FileCameraConfig(driver="simulated")
-    scanner: ScannerConfig = CameraScannerConfig(driver="simulated")
+    # the real decoder over the simulated camera: scans in the demo exercise the real pipeline
+    scanner: ScannerConfig = CameraScannerConfig(driver="camera")
     receipt_printer: ReceiptPrinterConfig = SimulatedReceiptPrinterConfig(driver="simulated")
     a4_printer: A4PrinterConfig = SimulatedA4PrinterConfig(driver="simulated", required=False)
