@@ -20,13 +20,12 @@ import functools
 import logging
 import os
 import select
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Final, Protocol
 
 from evdev import InputDevice, ecodes
 
-from kiosk.devices.scanner._util import deliver, reject
+from kiosk.devices.scanner._util import ReaderThreadScanner, deliver, reject
 from kiosk.devices.scanner.port import (
     OFFLINE_KEY,
     PAYLOAD_TOO_LARGE,
@@ -197,7 +196,9 @@ class InputDeviceLike(Protocol):
     def close(self) -> None: ...
 
 
-class HidWedgeScanner:
+class HidWedgeScanner(ReaderThreadScanner):
+    thread_name = "scanner-hid"
+
     def __init__(
         self,
         device: str,
@@ -208,6 +209,7 @@ class HidWedgeScanner:
         open_device: Callable[[str], InputDeviceLike] = InputDevice,
         reconnect_max_backoff_s: float = 10.0,
     ) -> None:
+        super().__init__()
         self._path = device
         self._end_timeout = end_timeout_ms / 1000
         self._max = max_payload_bytes
@@ -215,37 +217,20 @@ class HidWedgeScanner:
         self._open_device = open_device
         self._max_backoff = reconnect_max_backoff_s
         self._dev: InputDeviceLike | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._wake_r, self._wake_w = -1, -1
-        self._state = DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, "not started")
 
-    def start(self, callback: ScanCallback, on_error: ErrorCallback | None = None) -> None:
-        if self._thread is not None:
-            return
-        self._dev = self._open()  # raises DeviceOffline naming the node
-        self._stop.clear()
+    def _attach(self, device: InputDeviceLike) -> None:
+        self._dev = device
+
+    def _before_start(self) -> None:
         self._wake_r, self._wake_w = os.pipe()
-        self._state = OK
-        self._thread = threading.Thread(
-            target=self._run, args=(callback, on_error), name="scanner-hid", daemon=True
-        )
-        self._thread.start()
 
-    def status(self) -> DeviceStatus:
-        return self._state
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
+    def _wake(self) -> None:
         os.write(self._wake_w, b"x")
-        thread.join()
-        self._close()
+
+    def _after_stop(self) -> None:
         os.close(self._wake_r)
         os.close(self._wake_w)
-        self._state = DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, "stopped")
 
     # ------------------------------------------------------------------ device
     def _open(self) -> InputDeviceLike:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import serial  # type: ignore[import-untyped, unused-ignore]
 
-from kiosk.devices.scanner._util import deliver, reject
+from kiosk.devices.scanner._util import ReaderThreadScanner, deliver, reject
 from kiosk.devices.scanner.port import (
     OFFLINE_KEY,
     PAYLOAD_TOO_LARGE,
@@ -79,7 +78,9 @@ def _open_serial(port: str, baudrate: int) -> Any:
     return serial.Serial(port, baudrate=baudrate, timeout=0.5)
 
 
-class SerialScanner:
+class SerialScanner(ReaderThreadScanner):
+    thread_name = "scanner-serial"
+
     def __init__(
         self,
         port: str,
@@ -89,43 +90,23 @@ class SerialScanner:
         open_port: Callable[[str, int], Any] = _open_serial,
         reconnect_max_backoff_s: float = 10.0,
     ) -> None:
+        super().__init__()
         self._port_name = port
         self._baudrate = baudrate
         self._max = max_payload_bytes
         self._open_port = open_port
         self._max_backoff = reconnect_max_backoff_s
         self._port: Any = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._state = DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, "not started")
 
-    def start(self, callback: ScanCallback, on_error: ErrorCallback | None = None) -> None:
-        if self._thread is not None:
-            return
-        self._port = self._open()
-        self._stop.clear()
-        self._state = OK
-        self._thread = threading.Thread(
-            target=self._run, args=(callback, on_error), name="scanner-serial", daemon=True
-        )
-        self._thread.start()
+    def _attach(self, device: Any) -> None:
+        self._port = device
 
-    def status(self) -> DeviceStatus:
-        return self._state
-
-    def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
+    def _wake(self) -> None:
         port = self._port
         if port is not None:
             # wake a blocking read at once (else it times out within 0.5 s anyway)
             with contextlib.suppress(AttributeError, OSError, serial.SerialException):
                 port.cancel_read()
-        thread.join()
-        self._close()
-        self._state = DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, "stopped")
 
     def _open(self) -> Any:
         try:
