@@ -51,7 +51,9 @@ def _ours() -> QrPipeline:
     return QrPipeline("zxing", roi=DEFAULT_VIEWFINDER)
 
 
-def run_qr(seed: int, n: int) -> tuple[dict[tuple[str, str], dict[str, Tally]], dict[tuple[str, str], list[float]]]:
+def run_qr(
+    seed: int, n: int
+) -> tuple[dict[tuple[str, str], dict[str, Tally]], dict[tuple[str, str], list[float]]]:
     """Per (condition, resolution) and method: reads / misreads; per (method, resolution): latencies."""
     cv2.setNumThreads(1)
     base = _baselines()
@@ -78,7 +80,6 @@ def run_qr(seed: int, n: int) -> tuple[dict[tuple[str, str], dict[str, Tally]], 
         del bgr
     del ours
     return tallies, lat
-
 
 
 def _fp_chunk(args: tuple[int, int, int, bool]) -> dict[str, int]:
@@ -155,8 +156,12 @@ CONDITION_LABELS = {
 }
 
 
-def print_qr(tallies: dict[tuple[str, str], dict[str, Tally]], lat: dict[tuple[str, str], list[float]],
-             fps: dict[str, int], n_empty: int) -> list[str]:
+def print_qr(
+    tallies: dict[tuple[str, str], dict[str, Tally]],
+    lat: dict[tuple[str, str], list[float]],
+    fps: dict[str, int],
+    n_empty: int,
+) -> list[str]:
     lines = []
     add = lines.append
     add("QR read rate (%) per condition, 720p + 1080p frames together")
@@ -167,25 +172,33 @@ def print_qr(tallies: dict[tuple[str, str], dict[str, Tally]], lat: dict[tuple[s
         target, floor = QR_TARGETS.get(cond, ("", 0.0))
         ours = ts["ours (zxing-cpp)"]
         met = "" if not target else ("yes" if 100 * ours.read / max(1, ours.total) >= floor else "**no**")
-        add(f"| {CONDITION_LABELS[cond]} | {ours.total} | {_rate(ts['pyzbar full frame'])} | "
-            f"{_rate(ts['zxing-cpp full frame'])} | {_rate(ours)} | {target} | {met} |")
+        add(
+            f"| {CONDITION_LABELS[cond]} | {ours.total} | {_rate(ts['pyzbar full frame'])} | "
+            f"{_rate(ts['zxing-cpp full frame'])} | {_rate(ours)} | {target} | {met} |"
+        )
     hard = {m: _sum(tallies, corpus.HARD, m) for m in METHODS}
     best = max(("pyzbar full frame", "zxing-cpp full frame"), key=lambda m: hard[m].read)
     b, o = hard[best], hard["ours (zxing-cpp)"]
     need = b.read + (b.total - b.read + 1) // 2
-    add(f"| **all hard conditions** | {o.total} | {_rate(hard['pyzbar full frame'])} | "
+    add(
+        f"| **all hard conditions** | {o.total} | {_rate(hard['pyzbar full frame'])} | "
         f"{_rate(hard['zxing-cpp full frame'])} | {_rate(o)} | > better baseline, recover ≥ ½ of its "
         f"{b.total - b.read} misses (≥ {need} reads) | {'yes' if o.read >= need else '**no**'} "
-        f"({o.read - b.read:+d} reads vs {best}) |")
+        f"({o.read - b.read:+d} reads vs {best}) |"
+    )
     everything = {m: _sum(tallies, corpus.CONDITIONS, m) for m in METHODS}
-    add(f"| misreads (all {everything['ours (zxing-cpp)'].total} code frames) | | "
+    add(
+        f"| misreads (all {everything['ours (zxing-cpp)'].total} code frames) | | "
         f"{everything['pyzbar full frame'].misread} | {everything['zxing-cpp full frame'].misread} | "
         f"{everything['ours (zxing-cpp)'].misread} | 0 | "
-        f"{'yes' if everything['ours (zxing-cpp)'].misread == 0 else '**no**'} |")
+        f"{'yes' if everything['ours (zxing-cpp)'].misread == 0 else '**no**'} |"
+    )
     zb_frames = fps["frames_zbar"]
-    add(f"| false positives (empty frames: {n_empty}; pyzbar on the first {zb_frames}) | | "
+    add(
+        f"| false positives (empty frames: {n_empty}; pyzbar on the first {zb_frames}) | | "
         f"{fps['pyzbar full frame']} | {fps['zxing-cpp full frame']} | {fps['ours (zxing-cpp)']} | 0 | "
-        f"{'yes' if fps['ours (zxing-cpp)'] == 0 else '**no**'} |")
+        f"{'yes' if fps['ours (zxing-cpp)'] == 0 else '**no**'} |"
+    )
     add("")
     add("QR decode latency per frame, ms, one core (all code frames of all conditions)")
     add("| method | 720p p50 | 720p p95 | 1080p p50 | 1080p p95 |")
@@ -194,8 +207,10 @@ def print_qr(tallies: dict[tuple[str, str], dict[str, Tally]], lat: dict[tuple[s
         a, c = lat[(m, "720p")], lat[(m, "1080p")]
         add(f"| {m} | {_pct(a, 50):.1f} | {_pct(a, 95):.1f} | {_pct(c, 50):.1f} | {_pct(c, 95):.1f} |")
     o7, o10 = _pct(lat[("ours (zxing-cpp)", "720p")], 95), _pct(lat[("ours (zxing-cpp)", "1080p")], 95)
-    add(f"| target (ours) | | ≤ 10 ({'met' if o7 <= 10 else '**missed**'}) | | "
-        f"≤ 20 ({'met' if o10 <= 20 else '**missed**'}) |")
+    add(
+        f"| target (ours) | | ≤ 10 ({'met' if o7 <= 10 else '**missed**'}) | | "
+        f"≤ 20 ({'met' if o10 <= 20 else '**missed**'}) |"
+    )
     return lines
 
 
@@ -231,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
         out.append("")
     elapsed = time.perf_counter() - started
     mode = " --quick" if args.quick else ""
-    out.append(f"python -m bench.capture{mode} --seed {args.seed}: {n} QR frames per condition and resolution, "
-               f"{n_empty} empty frames, {n_docs} document frames; {elapsed:.0f} s")
+    out.append(
+        f"python -m bench.capture{mode} --seed {args.seed}: {n} QR frames per condition and resolution, "
+        f"{n_empty} empty frames, {n_docs} document frames; {elapsed:.0f} s"
+    )
     print("\n".join(out))
     return 0
 

@@ -79,17 +79,23 @@ def _payload(rng: np.random.Generator) -> bytes:
         return (str(rng.choice(_ADDRESSES)) + f"{int(rng.integers(1, 40))}层").encode()
     if kind == 2:
         name = str(rng.choice(_COMPANIES))
-        return f"名称:{name}\n地址:{rng.choice(_ADDRESSES)}\n统一社会信用代码:{rng.choice(_USCC_BASE)}".encode()
+        return (
+            f"名称:{name}\n地址:{rng.choice(_ADDRESSES)}\n统一社会信用代码:{rng.choice(_USCC_BASE)}".encode()
+        )
     if kind == 3:
         return f"http://www.gsxt.gov.cn/index.html?uniscid={rng.choice(_USCC_BASE)}".encode()
     if kind == 4:
-        body = "".join(rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 60))
+        body = "".join(
+            rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), 60)
+        )
         return f"KSK1.{body}.{body[:22]}".encode()
     n = int(rng.integers(8, 80))
     return bytes(rng.integers(0x20, 0x7F, n, dtype=np.uint8)).replace(b"\\", b"/")
 
 
-def qr_matrix(payload: bytes, ecc: str, version: int | None = None, mask: int | None = None) -> npt.NDArray[np.bool_]:
+def qr_matrix(
+    payload: bytes, ecc: str, version: int | None = None, mask: int | None = None
+) -> npt.NDArray[np.bool_]:
     """The symbol's modules (True = dark) without the quiet zone. A fixed ``mask`` skips the
     (slow, pure-Python) best-mask search; every mask is a valid symbol."""
     code = qrcode.QRCode(version=version, error_correction=_ECC[ecc], border=0, mask_pattern=mask)
@@ -120,9 +126,19 @@ def _clutter(rng: np.random.Generator, img: Gray, n: int) -> None:
         colour = int(rng.integers(0, 256))
         p1 = (int(rng.integers(0, w)), int(rng.integers(0, h)))
         if what == 0:
-            text = "".join(rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789 .:-/"), int(rng.integers(4, 30))))
-            cv2.putText(img, text, p1, int(rng.integers(0, 8)), float(rng.uniform(0.4, 2.5)), colour,
-                        int(rng.integers(1, 4)), cv2.LINE_AA)
+            text = "".join(
+                rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789 .:-/"), int(rng.integers(4, 30)))
+            )
+            cv2.putText(
+                img,
+                text,
+                p1,
+                int(rng.integers(0, 8)),
+                float(rng.uniform(0.4, 2.5)),
+                colour,
+                int(rng.integers(1, 4)),
+                cv2.LINE_AA,
+            )
         elif what == 1:
             p2 = (p1[0] + int(rng.integers(-300, 300)), p1[1] + int(rng.integers(-300, 300)))
             cv2.rectangle(img, p1, p2, colour, int(rng.choice([-1, 1, 2, 4])))
@@ -135,8 +151,9 @@ def _clutter(rng: np.random.Generator, img: Gray, n: int) -> None:
             step = int(rng.integers(4, 20))
             for k in range(int(rng.integers(3, 15))):
                 x = p1[0] + k * step
-                cv2.line(img, (x, p1[1]), (x, p1[1] + int(rng.integers(20, 120))), colour,
-                         int(rng.integers(1, 4)))
+                cv2.line(
+                    img, (x, p1[1]), (x, p1[1] + int(rng.integers(20, 120))), colour, int(rng.integers(1, 4))
+                )
 
 
 def background(rng: np.random.Generator, size: tuple[int, int]) -> Gray:
@@ -173,7 +190,7 @@ def _pooled_background(rng: np.random.Generator, seed: int, size: tuple[int, int
     src = pool[int(rng.integers(0, len(pool)))]
     w, h = size
     x, y = int(rng.integers(0, 160)), int(rng.integers(0, 160))
-    img = src[y:y + h, x:x + w]
+    img = src[y : y + h, x : x + w]
     flip = int(rng.integers(-1, 3))
     if flip < 2:
         img = cv2.flip(img, flip)
@@ -196,8 +213,15 @@ def empty_frame(seed: int, index: int) -> Gray:
 # ---------------------------------------------------------------- geometry
 
 
-def _tilt_homography(rng: np.random.Generator, src: npt.NDArray[np.float32], centre: tuple[float, float],
-                     scale: float, tilt_deg: float, roll_deg: float, focal: float) -> npt.NDArray[np.float64]:
+def _tilt_homography(
+    rng: np.random.Generator,
+    src: npt.NDArray[np.float32],
+    centre: tuple[float, float],
+    scale: float,
+    tilt_deg: float,
+    roll_deg: float,
+    focal: float,
+) -> npt.NDArray[np.float64]:
     """Map ``src`` (a square of side 1 in its own units) onto the frame: rotate the plane by
     ``tilt_deg`` about a random in-plane axis, roll by ``roll_deg``, project with ``focal``."""
     axis = float(rng.uniform(0, 2 * math.pi))
@@ -216,16 +240,27 @@ def _tilt_homography(rng: np.random.Generator, src: npt.NDArray[np.float32], cen
     return cv2.getPerspectiveTransform(src, dst)
 
 
-def _place(frame_size: tuple[int, int], rng: np.random.Generator, side: float, region: tuple[float, float, float, float],
-           tilt: float, roll: float, src: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
+def _place(
+    frame_size: tuple[int, int],
+    rng: np.random.Generator,
+    side: float,
+    region: tuple[float, float, float, float],
+    tilt: float,
+    roll: float,
+    src: npt.NDArray[np.float32],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
     w, h = frame_size
     x0, y0, x1, y1 = region[0] * w, region[1] * h, region[2] * w, region[3] * h
     for _ in range(50):
         cx, cy = float(rng.uniform(x0, x1)), float(rng.uniform(y0, y1))
         hom = _tilt_homography(rng, src, (cx, cy), side, tilt, roll, focal=float(w))
         corners = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(4, 2)
-        if corners[:, 0].min() >= x0 and corners[:, 0].max() <= x1 and corners[:, 1].min() >= y0 \
-                and corners[:, 1].max() <= y1:
+        if (
+            corners[:, 0].min() >= x0
+            and corners[:, 0].max() <= x1
+            and corners[:, 1].min() >= y0
+            and corners[:, 1].max() <= y1
+        ):
             return hom, corners
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     hom = _tilt_homography(rng, src, (cx, cy), side, tilt, roll, focal=float(w))
@@ -238,7 +273,7 @@ def _place(frame_size: tuple[int, int], rng: np.random.Generator, side: float, r
 def _symbol_image(matrix: npt.NDArray[np.bool_], k: int, dark: int, light: int, quiet: int = 4) -> Gray:
     n = matrix.shape[0] + 2 * quiet
     img = np.full((n, n), light, np.uint8)
-    img[quiet:quiet + matrix.shape[0], quiet:quiet + matrix.shape[0]] = np.where(matrix, dark, light)
+    img[quiet : quiet + matrix.shape[0], quiet : quiet + matrix.shape[0]] = np.where(matrix, dark, light)
     return cv2.resize(img, (n * k, n * k), interpolation=cv2.INTER_NEAREST)
 
 
@@ -339,14 +374,15 @@ def qr_sample(seed: int, index: int, condition: str, resolution: str) -> QrSampl
     win = bg[wy0:wy1, wx0:wx1].astype(np.float32) * (1 - m) + warped.astype(np.float32) * m
     # symbol corners (without quiet zone / bezel) for reference
     off = (side_px - (matrix.shape[0]) * k) / 2
-    sym_src = np.array([[off, off], [side_px - off, off], [side_px - off, side_px - off], [off, side_px - off]],
-                       np.float32)
+    sym_src = np.array(
+        [[off, off], [side_px - off, off], [side_px - off, side_px - off], [off, side_px - off]], np.float32
+    )
     corners = cv2.perspectiveTransform(sym_src.reshape(-1, 1, 2), hom).reshape(4, 2)
     if condition == "glare" or (screen and rng.random() < 0.5):
         cx = float(np.mean(corners[:, 0]) + rng.uniform(-0.35, 0.35) * side) - wx0
         cy = float(np.mean(corners[:, 1]) + rng.uniform(-0.35, 0.35) * side) - wy0
         halo = float(rng.uniform(0.25, 0.5)) * side
-        yy, xx = np.mgrid[0:wsize[1], 0:wsize[0]].astype(np.float32)
+        yy, xx = np.mgrid[0 : wsize[1], 0 : wsize[0]].astype(np.float32)
         d2 = ((xx - cx) ** 2 + (yy - cy) ** 2) / (halo * halo)
         strength = float(rng.uniform(150, 260)) if condition == "glare" else float(rng.uniform(40, 100))
         win = win + strength * np.exp(-d2 * 2.5)
@@ -366,8 +402,12 @@ def qr_sample(seed: int, index: int, condition: str, resolution: str) -> QrSampl
     return QrSample(condition, resolution, payload, ver, ecc, module_px, gray, corners)
 
 
-def qr_samples(seed: int, n: int, conditions: tuple[str, ...] = CONDITIONS,
-               resolutions: tuple[str, ...] = ("720p", "1080p")) -> Iterator[QrSample]:
+def qr_samples(
+    seed: int,
+    n: int,
+    conditions: tuple[str, ...] = CONDITIONS,
+    resolutions: tuple[str, ...] = ("720p", "1080p"),
+) -> Iterator[QrSample]:
     for res in resolutions:
         for cond in conditions:
             for i in range(n):
@@ -396,7 +436,7 @@ def page_image(rng: np.random.Generator, fmt: str, px_per_mm: float = 4.0) -> Gr
     """A synthetic document page: paper tone, text-like lines, a header, a photo box / stamp."""
     wmm, hmm = DOC_SIZES[fmt]
     w, h = round(wmm * px_per_mm), round(hmm * px_per_mm)
-    paper = int(rng.integers(200, 250))
+    paper = int(rng.integers(190, 236))
     img = np.full((h, w), paper, np.uint8)
     if fmt == "id_card":
         cv2.rectangle(img, (int(w * 0.62), int(h * 0.15)), (int(w * 0.92), int(h * 0.75)), 150, -1)
@@ -419,7 +459,9 @@ def page_image(rng: np.random.Generator, fmt: str, px_per_mm: float = 4.0) -> Gr
     return img
 
 
-def doc_sample(seed: int, index: int, resolution: str = "1080p", blur_sigma: float | None = None) -> DocSample:
+def doc_sample(
+    seed: int, index: int, resolution: str = "1080p", blur_sigma: float | None = None
+) -> DocSample:
     rng = np.random.default_rng([seed, 99, index])
     size = RESOLUTIONS[resolution]
     fmt = str(rng.choice(["a4", "a4", "id_card", "business_licence"]))
@@ -433,11 +475,19 @@ def doc_sample(seed: int, index: int, resolution: str = "1080p", blur_sigma: flo
     scale = long_side / max(w, h)
     tilt, roll = float(rng.uniform(0, 25)), float(rng.uniform(-15, 15))
     src_sq = src / max(w, h)  # unit-ish square space for the helper
-    hom_unit, _ = _place(size, rng, max(w, h) * scale, (0.06, 0.06, 0.94, 0.94), tilt, roll,
-                         np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32) * 1)
+    hom_unit, _ = _place(
+        size,
+        rng,
+        max(w, h) * scale,
+        (0.06, 0.06, 0.94, 0.94),
+        tilt,
+        roll,
+        np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32) * 1,
+    )
     # compose: page space -> unit square (aspect kept, centred) -> frame
-    to_unit = np.array([[1 / max(w, h), 0, (1 - w / max(w, h)) / 2], [0, 1 / max(w, h), (1 - h / max(w, h)) / 2],
-                        [0, 0, 1]])
+    to_unit = np.array(
+        [[1 / max(w, h), 0, (1 - w / max(w, h)) / 2], [0, 1 / max(w, h), (1 - h / max(w, h)) / 2], [0, 0, 1]]
+    )
     hom = hom_unit @ to_unit
     del src_sq
     corners = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(4, 2).astype(np.float32)
@@ -448,7 +498,7 @@ def doc_sample(seed: int, index: int, resolution: str = "1080p", blur_sigma: flo
     frame = bg.astype(np.float32) * (1 - m) + warped.astype(np.float32) * m
     # lighting: a gradient / soft shadow over the whole frame
     yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float32)
-    light = 1 + float(rng.uniform(-0.25, 0.1)) * (xx / fw) + float(rng.uniform(-0.25, 0.1)) * (yy / fh)
+    light = 1 + float(rng.uniform(-0.25, 0.05)) * (xx / fw) + float(rng.uniform(-0.25, 0.05)) * (yy / fh)
     frame *= light
     sigma = float(rng.uniform(0.3, 0.8)) if blur_sigma is None else blur_sigma
     frame = cv2.GaussianBlur(frame, (0, 0), sigma)

@@ -44,6 +44,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from kiosk.capture.document import u8
 from kiosk.devices.scanner.decoders import PyzbarDecoder, ZxingDecoder
 from kiosk.devices.scanner.port import DecodedCode, FrameDecoder
 
@@ -98,10 +99,7 @@ def crop_gray(image: Image, roi: tuple[float, float, float, float]) -> tuple[Ima
     x0, y0 = int(roi[0] * w), int(roi[1] * h)
     x1, y1 = max(x0 + 1, int(roi[2] * w)), max(y0 + 1, int(roi[3] * h))
     part = image[y0:y1, x0:x1]
-    if part.ndim == 3:
-        gray: Image = cv2.cvtColor(part, cv2.COLOR_BGR2GRAY)
-    else:
-        gray = np.ascontiguousarray(part)
+    gray = u8(cv2.cvtColor(part, cv2.COLOR_BGR2GRAY)) if part.ndim == 3 else np.ascontiguousarray(part)
     return gray, (x0, y0)
 
 
@@ -124,19 +122,20 @@ def code_regions(gray: Image, limit: int = 2) -> list[tuple[int, int, int, int]]
 
 
 def _sharpen(gray: Image) -> Image:
-    out: Image = cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2.0), -1.0, 0)
-    return out
+    return u8(cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2.0), -1.0, 0))
 
 
 def _flatten(gray: Image) -> Image:
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    bg = cv2.resize(cv2.GaussianBlur(small, (0, 0), 4.0), (gray.shape[1], gray.shape[0]),
-                    interpolation=cv2.INTER_LINEAR)
-    out: Image = cv2.divide(gray, np.maximum(bg, 1), scale=160)
-    return out
+    bg = cv2.resize(
+        cv2.GaussianBlur(small, (0, 0), 4.0), (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR
+    )
+    return u8(cv2.divide(gray, np.maximum(bg, 1), scale=160))
 
 
-def qr_decoders(name: DecoderName, symbologies: Iterable[str] = ("QRCode",)) -> tuple[FrameDecoder, FrameDecoder]:
+def qr_decoders(
+    name: DecoderName, symbologies: Iterable[str] = ("QRCode",)
+) -> tuple[FrameDecoder, FrameDecoder]:
     """(thorough, light) decoders of the port's backend ``name``: zxing-cpp with and without its
     try-rotate/try-invert options; ZBar has no such options (the same decoder twice)."""
     syms = tuple(symbologies)
@@ -198,7 +197,9 @@ class QrPipeline:
 
     def _run_stage(self, stage: Stage, gray: Image, offset: tuple[int, int]) -> list[QrRead]:
         if stage == "smooth":
-            return self._accept(self._thorough.decode(cv2.GaussianBlur(gray, (0, 0), 1.0)), stage, offset, 1.0)
+            return self._accept(
+                self._thorough.decode(u8(cv2.GaussianBlur(gray, (0, 0), 1.0))), stage, offset, 1.0
+            )
         if stage == "sharpen":
             return self._accept(self._light.decode(_sharpen(gray)), stage, offset, 1.0)
         if stage == "flatten":
@@ -207,16 +208,17 @@ class QrPipeline:
             for x, y, w, h in code_regions(gray):
                 m = max(w, h) // 4 + 8
                 x0, y0 = max(0, x - m), max(0, y - m)
-                crop = gray[y0:y + h + m, x0:x + w + m]
-                up = cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+                crop = gray[y0 : y + h + m, x0 : x + w + m]
+                up = u8(cv2.resize(crop, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC))
                 reads = self._accept(self._light.decode(up), stage, (offset[0] + x0, offset[1] + y0), 0.5)
                 if reads:
                     return reads
             return []
         raise ValueError(f"unknown stage {stage!r}")
 
-    def _accept(self, codes: list[DecodedCode], stage: Stage, offset: tuple[int, int],
-                scale: float) -> list[QrRead]:
+    def _accept(
+        self, codes: list[DecodedCode], stage: Stage, offset: tuple[int, int], scale: float
+    ) -> list[QrRead]:
         reads = []
         for code in codes:
             text = strict_text(code.raw, self._max)
@@ -224,7 +226,9 @@ class QrPipeline:
                 self.stats.rejected += 1
                 log.debug("dropped a %s decode at stage %s: not UTF-8 or too large", code.symbology, stage)
                 continue
-            corners = tuple((round(offset[0] + px * scale), round(offset[1] + py * scale)) for px, py in code.corners)
+            corners = tuple(
+                (round(offset[0] + px * scale), round(offset[1] + py * scale)) for px, py in code.corners
+            )
             reads.append(QrRead(code.raw, text, code.symbology, corners, stage))
         self.stats.reads += len(reads)
         return reads
