@@ -494,6 +494,78 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "後台下發的終端配置未通過驗證，已拒絕並繼續使用目前的配置。",
         "en": "The terminal configuration sent by the back office failed validation; the current one stays.",
     },
+    # ---- document capture guidance and scanned-code reasons (kiosk.capture)
+    "capture.blurry": {
+        "zh-Hans": "画面模糊，请保持材料不动，稍等片刻。",
+        "zh-Hant": "畫面模糊，請保持材料不動，稍等片刻。",
+        "en": "The picture is blurry. Please hold the document still for a moment.",
+    },
+    "capture.glare": {
+        "zh-Hans": "材料反光，请调整角度或避开灯光。",
+        "zh-Hant": "材料反光，請調整角度或避開燈光。",
+        "en": "There is glare on the document. Please tilt it or move it away from the light.",
+    },
+    "capture.too_dark": {
+        "zh-Hans": "画面太暗，请将材料放在拍摄区域光线充足处。",
+        "zh-Hant": "畫面太暗，請將材料放在拍攝區域光線充足處。",
+        "en": "The picture is too dark. Please place the document in the lit capture area.",
+    },
+    "capture.too_bright": {
+        "zh-Hans": "画面过亮，请避开强光。",
+        "zh-Hant": "畫面過亮，請避開強光。",
+        "en": "The picture is too bright. Please keep the document out of strong light.",
+    },
+    "capture.too_small": {
+        "zh-Hans": "材料太小，请将材料靠近摄像头或放在拍摄区域中央。",
+        "zh-Hant": "材料太小，請將材料靠近鏡頭或放在拍攝區域中央。",
+        "en": "The document is too small. Please move it closer or to the middle of the capture area.",
+    },
+    "capture.cut_off": {
+        "zh-Hans": "材料未完整入镜，请将整页放入拍摄区域。",
+        "zh-Hant": "材料未完整入鏡，請將整頁放入拍攝區域。",
+        "en": "Part of the document is cut off. Please place the whole page in the capture area.",
+    },
+    "capture.hold_still": {
+        "zh-Hans": "请保持材料不动，正在拍摄。",
+        "zh-Hant": "請保持材料不動，正在拍攝。",
+        "en": "Please hold still while the document is captured.",
+    },
+    "capture.no_page": {
+        "zh-Hans": "请将材料平放在拍摄区域内。",
+        "zh-Hant": "請將材料平放在拍攝區域內。",
+        "en": "Please place the document flat in the capture area.",
+    },
+    "qr.malformed": {
+        "zh-Hans": "无法识别该二维码，请确认后重新扫描。",
+        "zh-Hant": "無法識別該二維碼，請確認後重新掃描。",
+        "en": "This QR code could not be read as a valid code. Please check it and scan again.",
+    },
+    "qr.bad_signature": {
+        "zh-Hans": "二维码校验未通过，请使用本系统出具的凭条或官方应用中的二维码。",
+        "zh-Hant": "二維碼校驗未通過，請使用本系統出具的憑條或官方應用程式中的二維碼。",
+        "en": "This QR code failed verification. Please use a receipt from this system or the official app.",
+    },
+    "qr.expired": {
+        "zh-Hans": "二维码已过期，请在应用中刷新后重新扫描。",
+        "zh-Hant": "二維碼已過期，請在應用程式中重新整理後再掃描。",
+        "en": "This QR code has expired. Please refresh it in the app and scan again.",
+    },
+    "qr.not_yet_valid": {
+        "zh-Hans": "二维码尚未生效，请在应用中刷新后重新扫描。",
+        "zh-Hant": "二維碼尚未生效，請在應用程式中重新整理後再掃描。",
+        "en": "This QR code is not valid yet. Please refresh it in the app and scan again.",
+    },
+    "qr.unknown_kind": {
+        "zh-Hans": "此处不支持该类型的二维码。",
+        "zh-Hant": "此處不支援該類型的二維碼。",
+        "en": "This kind of QR code cannot be used here.",
+    },
+    "qr.bad_uscc": {
+        "zh-Hans": "营业执照二维码中的统一社会信用代码无效，请核对执照。",
+        "zh-Hant": "營業執照二維碼中的統一社會信用代碼無效，請核對執照。",
+        "en": "The unified social credit code in this business-licence QR code is not valid. "
+        "Please check the licence.",
+    },
 }
 
 
