@@ -85,6 +85,35 @@ def _page_mask(shape: tuple[int, int], quad: Quad, shrink: float = 0.05) -> npt.
     return mask
 
 
+def _page_region(gray: Image, quad: npt.NDArray[np.float32]) -> tuple[Image, npt.NDArray[np.uint8]]:
+    """The page's bounding crop at the reference resolution and a mask of its inner 95 %."""
+    h = gray.shape[0]
+    q = quad
+    scale = REFERENCE_HEIGHT / h
+    if abs(scale - 1) > 0.01:  # measure at the reference resolution
+        gray = u8(
+            cv2.resize(
+                gray,
+                None,
+                fx=scale,
+                fy=scale,
+                interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+            )
+        )
+        q = q * scale
+    x0, y0 = np.floor(q.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 1
+    x0, y0 = max(0, int(x0)), max(0, int(y0))
+    crop = gray[y0:y1, x0:x1]
+    return crop, _page_mask(crop.shape, q - np.array([x0, y0], np.float32))
+
+
+def page_blur(image: Image, quad: Quad) -> float:
+    """Blur σ of the page inside ``quad``, in reference-resolution (1080p) pixels."""
+    crop, mask = _page_region(to_gray(image), np.asarray(quad, np.float32))
+    return blur_sigma(crop, mask)
+
+
 def check(
     image: Image, quad: Quad | None, fmt: PageFormat = "a4", config: GateConfig | None = None
 ) -> GateResult:
@@ -107,22 +136,7 @@ def check(
     minimum = cfg.min_card_fraction if fmt in ("id_card", "photo") else cfg.min_page_fraction
     if fraction < minimum:
         return GateResult(False, TOO_SMALL, page_fraction=fraction)
-    scale = REFERENCE_HEIGHT / h
-    if abs(scale - 1) > 0.01:  # measure at the reference resolution
-        gray = u8(
-            cv2.resize(
-                gray,
-                None,
-                fx=scale,
-                fy=scale,
-                interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
-            )
-        )
-        q = q * scale
-    x0, y0 = np.floor(q.min(axis=0)).astype(int)
-    x1, y1 = np.ceil(q.max(axis=0)).astype(int) + 1
-    crop = gray[max(0, y0) : y1, max(0, x0) : x1]
-    mask = _page_mask(crop.shape, q - [max(0, x0), max(0, y0)])
+    crop, mask = _page_region(gray, q)
     pixels = crop[mask > 0]
     mean = float(pixels.mean()) if pixels.size else 0.0
     glare = float(np.count_nonzero(pixels >= 250)) / max(1, pixels.size)
