@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import random
+import secrets
 import signal
 import socket
 import struct
@@ -360,6 +361,11 @@ def write_kiosk_config(root: Path, url: str, **sync: float | int | str) -> Path:
     """A demo-profile config under ``root`` syncing with ``url``."""
     lines = [f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in sync.items()]
     root.mkdir(parents=True, exist_ok=True)
+    secret = root / "secret" / "master.key"
+    if not secret.exists():  # as the installer would (a first start logs a warning otherwise)
+        secret.parent.mkdir(mode=0o700)
+        secret.write_bytes(secrets.token_bytes(32))
+        secret.chmod(0o600)
     path = root / "kiosk.toml"
     sync_block = "\n".join([f'url = "{url}"', *[ln.replace("'", '"') for ln in lines]])
     path.write_text(

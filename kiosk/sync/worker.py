@@ -222,6 +222,8 @@ class SyncWorker:
             report = self.run_once()
             cycles += 1
             failures = failures + 1 if report.link_down or not report.ok else 0
+            if max_cycles is not None and cycles >= max_cycles:
+                break
             wait = self.backoff.delay(failures - 1) if failures else self._idle_wait()
             stop.wait(wait)
         return cycles
@@ -271,6 +273,7 @@ class SyncWorker:
                         report.retried += 1
                         if outcome == "network":
                             link_failures += 1
+                            report.link_down = True
                 if link_failures >= 3:
                     # the back office is unreachable: stop this round, the run loop backs off
                     with self._locked() as box:
@@ -345,6 +348,8 @@ class SyncWorker:
             return state.case_no
         for att in state.attachments:
             if att.complete:
+                with self._locked() as box:
+                    box.set_upload_progress(row.uuid, att.seq, att.offset, verified=True)
                 continue
             with self._locked() as box:
                 data = box.read_attachment(row.uuid, att.seq)
