@@ -67,7 +67,8 @@ def print_docs(r: DocResults) -> list[str]:
         f"Documents ({r.frames} synthetic 1080p frames: A4, ID card, A3 licence on varied backgrounds)",
         "| measure | measured | target | met |",
         "|---|---:|---|---|",
-        f"| corner IoU, mean (combined detector) | {mean_iou:.3f} | ≥ 0.95 | {'yes' if mean_iou >= 0.95 else '**no**'} |",
+        f"| corner IoU, mean (combined detector) | {mean_iou:.3f} | ≥ 0.95 | "
+        f"{'yes' if mean_iou >= 0.95 else '**no**'} |",
     ]
     for method in METHODS:
         vals = r.iou[method]
@@ -79,6 +80,7 @@ def print_docs(r: DocResults) -> list[str]:
         f"{'yes' if p95 <= 80 else '**no**'} |",
         f"| blur gate accepts σ 2-2.5 frames (threshold σ {r.threshold} px @1080p) | {acc:.1f} % | ≤ 1 % | "
         f"{'yes' if acc <= 1 else '**no**'} |",
-        f"| blur gate rejects sharp frames (σ 0.3-0.8) | {rej:.1f} % | ≤ 5 % | {'yes' if rej <= 5 else '**no**'} |",
+        f"| blur gate rejects sharp frames (σ 0.3-0.8) | {rej:.1f} % | ≤ 5 % | "
+        f"{'yes' if rej <= 5 else '**no**'} |",
     ]
     return lines
