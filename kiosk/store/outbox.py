@@ -267,6 +267,9 @@ class Outbox:
             if to_status == "accepted" and current != "accepted":
                 sets.append("accepted_at = ?")
                 args.append(_ts(now))
+                # the back office accepted it: every attachment arrived and passed its check
+                conn.execute("UPDATE attachments SET uploaded = size, verified = 1 WHERE submission_uuid = ?",
+                             (uuid,))
             conn.execute(f"UPDATE submissions SET {', '.join(sets)} WHERE uuid = ?", (*args, uuid))  # noqa: S608
             if to_status != current:
                 self._audit(conn, uuid, "status", current, to_status, reason or "")

@@ -152,7 +152,7 @@ class SyncClient:
         self._clock = clock
         # pauses before asking for the offset after a failed append (bounded, ~1.5 s in all)
         self.resume_probe_s: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8)
-        self._wait: Callable[[float], None] = threading.Event().wait
+        self._wait: Callable[[float], object] = threading.Event().wait
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()

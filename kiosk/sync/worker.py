@@ -348,15 +348,16 @@ class SyncWorker:
             return state.case_no
         for att in state.attachments:
             if att.complete:
-                with self._locked() as box:
-                    box.set_upload_progress(row.uuid, att.seq, att.offset, verified=True)
                 continue
             with self._locked() as box:
                 data = box.read_attachment(row.uuid, att.seq)
 
             def progress(s: AttachmentState, seq: int = att.seq) -> None:
-                with self._locked() as box:
-                    box.set_upload_progress(row.uuid, seq, s.offset, verified=s.complete)
+                # partial progress only (a stuck upload shows in `kiosk sync status`); a
+                # complete upload is recorded with the acceptance, in the same transaction
+                if not s.complete:
+                    with self._locked() as box:
+                        box.set_upload_progress(row.uuid, seq, s.offset)
 
             self.client.upload(row.uuid, att.seq, data, att, on_progress=progress)
         answer = self.client.commit(row.uuid)
