@@ -38,10 +38,12 @@ def test_push_commit_feed_on_postgresql(pgdb: BackOfficeDB) -> None:
     code, tid = pgdb.create_enrolment_code("T-PG")
     pgdb.enrol(code, "a" * 32)
     data = b"postgres" * 100
-    sub = SubmissionIn(uuid="01a2146b-f432-7b50-a59e-63e2fb64cfd3", tracking_no="DM1-1", item_code="X",
-                       language="zh-Hans", created_at="2026-11-25T09:30:00+00:00", personal={"n": "张三"},
-                       attachments=({"seq": 0, "material_id": "m", "filename": "m.pdf", "mime": "application/pdf",
-                                     "pages": 1, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()},))
+    attachment = {"seq": 0, "material_id": "m", "filename": "m.pdf", "mime": "application/pdf",
+                  "pages": 1, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    sub = SubmissionIn.model_validate({
+        "uuid": "01a2146b-f432-7b50-a59e-63e2fb64cfd3", "tracking_no": "DM1-1", "item_code": "X",
+        "language": "zh-Hans", "created_at": "2026-11-25T09:30:00+00:00", "personal": {"n": "张三"},
+        "attachments": [attachment]})
     assert pgdb.put_submission(tid, sub) == pgdb.put_submission(tid, sub)
     pgdb.append_attachment(tid, sub.uuid, 0, 0, data[:300])
     with pytest.raises(BackOfficeError):
