@@ -566,6 +566,67 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "en": "The unified social credit code in this business-licence QR code is not valid. "
         "Please check the licence.",
     },
+    # ---- admin mode and diagnostics (kiosk/admin, kiosk/diagnostics)
+    "admin.pin_invalid": {
+        "zh-Hans": "管理密码须为 6 至 12 位数字。",
+        "zh-Hant": "管理密碼須為 6 至 12 位數字。",
+        "en": "The admin PIN must be 6 to 12 digits.",
+    },
+    "admin.wrong": {
+        "zh-Hans": "密码错误。",
+        "zh-Hant": "密碼錯誤。",
+        "en": "Wrong PIN.",
+    },
+    "admin.locked": {
+        "zh-Hans": "密码错误次数过多，管理入口已暂时锁定，请稍后再试。",
+        "zh-Hant": "密碼錯誤次數過多，管理入口已暫時鎖定，請稍後再試。",
+        "en": "Too many wrong PINs. Admin entry is locked for a while; please try again later.",
+    },
+    "admin.not_set": {
+        "zh-Hans": "尚未设置管理密码，请由技术人员在终端命令行中设置。",
+        "zh-Hant": "尚未設定管理密碼，請由技術人員在終端命令列中設定。",
+        "en": "No admin PIN is set. A technician must set one from the terminal's shell.",
+    },
+    "diag.link_failed": {
+        "zh-Hans": "无法连接后台服务器。",
+        "zh-Hant": "無法連線後台伺服器。",
+        "en": "The back office cannot be reached.",
+    },
+    "diag.disk_low": {
+        "zh-Hans": "终端存储空间不足。",
+        "zh-Hant": "終端儲存空間不足。",
+        "en": "The terminal is running out of storage space.",
+    },
+    "diag.memory_low": {
+        "zh-Hans": "终端可用内存不足。",
+        "zh-Hant": "終端可用記憶體不足。",
+        "en": "The terminal is running low on memory.",
+    },
+    "diag.integrity_failed": {
+        "zh-Hans": "本地数据库完整性检查未通过。",
+        "zh-Hant": "本機資料庫完整性檢查未通過。",
+        "en": "The local database failed its integrity check.",
+    },
+    "diag.store_unavailable": {
+        "zh-Hans": "无法打开本地待发送队列。",
+        "zh-Hant": "無法開啟本機待傳送佇列。",
+        "en": "The local outbox cannot be opened.",
+    },
+    "diag.queue_stale": {
+        "zh-Hans": "有申请长时间未能发送到后台。",
+        "zh-Hant": "有申請長時間未能傳送到後台。",
+        "en": "Some submissions have not reached the back office for a long time.",
+    },
+    "diag.queue_parked": {
+        "zh-Hans": "有申请被后台退回，需技术人员处理。",
+        "zh-Hant": "有申請被後台退回，需技術人員處理。",
+        "en": "Some submissions were refused by the back office and need a technician.",
+    },
+    "diag.sync_error": {
+        "zh-Hans": "最近一次同步未成功。",
+        "zh-Hant": "最近一次同步未成功。",
+        "en": "The last sync did not succeed.",
+    },
 }
 
 
