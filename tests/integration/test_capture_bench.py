@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bench import capture
 
 
 def test_capture_benchmark_quick_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    start = time.perf_counter()
+    # speed is the benchmark's business (its tables), never a timed assertion here
     assert capture.main(["--quick"]) == 0
-    assert time.perf_counter() - start < 60
     out = capsys.readouterr().out
     assert "QR read rate (%) per condition" in out
     assert "| **all hard conditions** |" in out
