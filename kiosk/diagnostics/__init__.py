@@ -1,0 +1,22 @@
+"""Device and system checks, and the redacted report (table, JSON, PDF) — DESIGN §2, issue 7."""
+
+from __future__ import annotations
+
+from kiosk.diagnostics.checks import (
+    DeviceErrorHistory,
+    LinkResult,
+    LinkTest,
+    Thresholds,
+    link_test_from,
+    run_checks,
+    sync_status_from_meta,
+)
+from kiosk.diagnostics.command import diag_main
+from kiosk.diagnostics.pdf import render_pdf, write_pdf
+from kiosk.diagnostics.report import Check, DiagReport, Level, exit_code, render_table, to_json
+
+__all__ = [
+    "Check", "DeviceErrorHistory", "DiagReport", "Level", "LinkResult", "LinkTest", "Thresholds",
+    "diag_main", "exit_code", "link_test_from", "render_pdf", "render_table", "run_checks",
+    "sync_status_from_meta", "to_json", "write_pdf",
+]
