@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import keyring as keyring_lib
 
-from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
+from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, CatalogError, load_catalog
 from kiosk.config import Config
 from kiosk.devices.health import DeviceHealth, HealthMonitor
 from kiosk.devices.offline import UnavailableDevice
@@ -58,7 +58,20 @@ def open_outbox(config: Config, keyring: KeyringLike | None = None, *, sweep: bo
 
 
 def open_catalog(config: Config) -> Catalog:
-    return load_catalog(config.paths.catalog_dir or DEFAULT_CATALOG_DIR)
+    """The catalogue pulled from the back office when there is a valid one, else the shipped
+    (or configured) one. Sync validates before it writes, so a refusal here means the file was
+    damaged on disk: logged, and the kiosk keeps serving from the shipped catalogue."""
+    shipped = config.paths.catalog_dir or DEFAULT_CATALOG_DIR
+    pulled = synced_documents_dir(config) / "catalog.json"
+    if pulled.is_file():
+        try:
+            catalog = load_catalog(pulled)
+        except CatalogError as err:
+            log.error("pulled catalogue %s is invalid, using %s: %s", pulled, shipped, err.detail)
+        else:
+            log.info("catalogue %s from the back office", catalog.version)
+            return catalog
+    return load_catalog(shipped)
 
 
 @dataclasses.dataclass
