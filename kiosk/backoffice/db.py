@@ -717,3 +717,332 @@ class BackOfficeDB:
         """Every uuid held (tests and reconciliation)."""
         with self._read() as conn:
             return list(conn.execute(sa.select(submissions.c.uuid)).scalars())
+
+    # ------------------------------------------------------------------ staff pages (accounts,
+    # sessions, login throttling, result files); tables at the end of this module
+    def create_staff_user(self, username: str, password_hash: str, *, display_name: str = "",
+                          created_by: str = "system") -> None:
+        """A new staff account (the caller hashes the password); 409 if the name is taken."""
+        now = self._now()
+        with self._write() as conn:
+            taken = conn.execute(sa.select(staff_users.c.username).where(
+                staff_users.c.username == username)).first()
+            if taken is not None:
+                raise BackOfficeError(409, "staff.exists", "a staff account with this name exists")
+            conn.execute(staff_users.insert().values(
+                username=username, display_name=display_name, password_hash=password_hash,
+                created_at=now, created_by=created_by, disabled=False))
+            self._audit(conn, created_by, "staff_created", None, f"staff {username}")
+        log.info("staff account %s created by %s", username, created_by)
+
+    def set_staff_password(self, username: str, password_hash: str, staff: str) -> None:
+        """Replace a password hash (a rehash on login, or a reset); ends the account's sessions
+        unless it is the rehash of the same password (``staff`` == ``"rehash"``)."""
+        with self._write() as conn:
+            done = conn.execute(staff_users.update().where(staff_users.c.username == username).values(
+                password_hash=password_hash)).rowcount
+            if not done:
+                raise BackOfficeError(404, "staff.not_found", "no such staff account")
+            if staff != "rehash":
+                conn.execute(staff_sessions.delete().where(staff_sessions.c.username == username))
+                self._audit(conn, staff, "staff_password", None, f"staff {username}")
+
+    def set_staff_disabled(self, username: str, disabled: bool, staff: str) -> None:
+        with self._write() as conn:
+            done = conn.execute(staff_users.update().where(staff_users.c.username == username).values(
+                disabled=disabled)).rowcount
+            if not done:
+                raise BackOfficeError(404, "staff.not_found", "no such staff account")
+            if disabled:
+                conn.execute(staff_sessions.delete().where(staff_sessions.c.username == username))
+            self._audit(conn, staff, "staff_disabled" if disabled else "staff_enabled", None,
+                        f"staff {username}")
+
+    def get_staff_user(self, username: str) -> StaffUser | None:
+        with self._read() as conn:
+            r = conn.execute(sa.select(staff_users).where(staff_users.c.username == username)
+                             ).mappings().first()
+        return None if r is None else self._staff(r)
+
+    def list_staff_users(self) -> list[StaffUser]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(staff_users).order_by(staff_users.c.username)).mappings().all()
+        return [self._staff(r) for r in rows]
+
+    @staticmethod
+    def _staff(r: sa.RowMapping) -> StaffUser:
+        return StaffUser(username=r["username"], display_name=r["display_name"],
+                         password_hash=r["password_hash"], disabled=r["disabled"],
+                         created_at=_must(r["created_at"]), last_login_at=_aware(r["last_login_at"]))
+
+    def start_staff_session(self, token_hash: str, username: str, ttl: dt.timedelta) -> StaffSession:
+        """A server-side session for a successful login (the cookie holds the token; the
+        database its SHA-256). Expired sessions are swept here."""
+        now = self._now()
+        with self._write() as conn:
+            conn.execute(staff_sessions.delete().where(staff_sessions.c.expires_at < now))
+            conn.execute(staff_sessions.insert().values(
+                token_hash=token_hash, username=username, created_at=now, last_seen_at=now,
+                expires_at=now + ttl))
+            conn.execute(staff_users.update().where(staff_users.c.username == username).values(
+                last_login_at=now))
+            self._audit(conn, username, "login", None, "")
+        return StaffSession(token_hash=token_hash, username=username, created_at=now, last_seen_at=now,
+                            expires_at=now + ttl)
+
+    def get_staff_session(self, token_hash: str) -> StaffSession | None:
+        with self._read() as conn:
+            r = conn.execute(sa.select(staff_sessions).where(
+                staff_sessions.c.token_hash == token_hash)).mappings().first()
+        if r is None:
+            return None
+        return StaffSession(token_hash=r["token_hash"], username=r["username"],
+                            created_at=_must(r["created_at"]), last_seen_at=_must(r["last_seen_at"]),
+                            expires_at=_must(r["expires_at"]))
+
+    def touch_staff_session(self, token_hash: str) -> None:
+        with self._write(durable=False) as conn:
+            conn.execute(staff_sessions.update().where(staff_sessions.c.token_hash == token_hash).values(
+                last_seen_at=self._now()))
+
+    def end_staff_session(self, token_hash: str, *, reason: str = "logout") -> None:
+        with self._write() as conn:
+            row = conn.execute(sa.select(staff_sessions.c.username).where(
+                staff_sessions.c.token_hash == token_hash)).first()
+            if row is None:
+                return
+            conn.execute(staff_sessions.delete().where(staff_sessions.c.token_hash == token_hash))
+            self._audit(conn, row[0], reason, None, "")
+
+    def login_lockout(self, keys: Sequence[str]) -> dt.datetime | None:
+        """The latest ``locked_until`` still in the future among ``keys``; None if none is locked."""
+        now = self._now()
+        with self._read() as conn:
+            rows = conn.execute(sa.select(staff_login_failures.c.locked_until).where(
+                staff_login_failures.c.key.in_(list(keys)))).scalars().all()
+        until = [t for t in (_aware(r) for r in rows) if t is not None and t > now]
+        return max(until) if until else None
+
+    def note_login_failure(self, keys: Sequence[str], *, window: dt.timedelta,
+                           limits: Sequence[int], lock_for: dt.timedelta) -> dt.datetime | None:
+        """Count one failed login against every key (``limits[i]`` failures of ``keys[i]``
+        within ``window`` lock that key for ``lock_for``). Returns the lock time if one started."""
+        now = self._now()
+        locked: dt.datetime | None = None
+        with self._write() as conn:
+            for key, limit in zip(keys, limits, strict=True):
+                r = conn.execute(sa.select(staff_login_failures).where(
+                    staff_login_failures.c.key == key)).mappings().first()
+                if r is None:
+                    conn.execute(staff_login_failures.insert().values(
+                        key=key, failures=1, window_start=now, locked_until=None))
+                    failures = 1
+                else:
+                    fresh = _must(r["window_start"]) < now - window
+                    failures = 1 if fresh else r["failures"] + 1
+                    conn.execute(staff_login_failures.update().where(
+                        staff_login_failures.c.key == key).values(
+                        failures=failures, window_start=now if fresh else r["window_start"]))
+                if failures >= limit:
+                    until = now + lock_for
+                    conn.execute(staff_login_failures.update().where(
+                        staff_login_failures.c.key == key).values(
+                        locked_until=until, failures=0, window_start=now))
+                    self._audit(conn, "system", "login_locked", None, key[:200])
+                    locked = until
+        return locked
+
+    def clear_login_failures(self, key: str) -> None:
+        with self._write() as conn:
+            conn.execute(staff_login_failures.delete().where(staff_login_failures.c.key == key))
+
+    def staff_secret(self, name: str) -> str:
+        """A named random secret (hex), created on first use and kept (e.g. the session cookie
+        key, so a restarted or second server accepts the same cookies)."""
+        with self._read() as conn:
+            value = conn.execute(sa.select(staff_secrets.c.value).where(
+                staff_secrets.c.name == name)).scalar()
+        if value is not None:
+            return str(value)
+        with self._write() as conn:
+            value = conn.execute(sa.select(staff_secrets.c.value).where(
+                staff_secrets.c.name == name)).scalar()
+            if value is None:
+                value = secrets.token_hex(32)
+                conn.execute(staff_secrets.insert().values(name=name, value=value, created_at=self._now()))
+        return str(value)
+
+    def record_staff_action(self, staff: str, action: str, uuid: str | None = None, detail: str = "") -> None:
+        """Audit a staff access that changes nothing (viewing personal data, a download)."""
+        with self._write(durable=False) as conn:
+            self._audit(conn, staff, action, uuid, detail)
+
+    def mark_result_ready(self, uuid: str, data: bytes, filename: str, note: str, staff: str
+                          ) -> StatusUpdate | None:
+        """Store the result PDF and set ``result_ready`` in one transaction (checked against the
+        transition table, fed to the terminal, audited). On a submission already
+        ``result_ready`` the file is replaced (audited) and None is returned."""
+        now = self._now()
+        digest = hashlib.sha256(data).hexdigest()
+        with self._write() as conn:
+            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == uuid)).mappings().first()
+            if row is None or row["committed_at"] is None:
+                raise BackOfficeError(404, "submission.not_found", "no such committed submission")
+            current = row["status"]
+            replace = current == "result_ready"
+            if not replace and "result_ready" not in TRANSITIONS[current]:
+                raise BackOfficeError(409, "status.not_allowed", f"{current} -> result_ready is not allowed")
+            conn.execute(result_files.delete().where(result_files.c.submission_uuid == uuid))
+            conn.execute(result_files.insert().values(
+                submission_uuid=uuid, filename=filename, mime="application/pdf", size=len(data),
+                sha256=digest, data=data, uploaded_at=now, uploaded_by=staff))
+            if replace:
+                self._audit(conn, staff, "result_replaced", uuid, f"{len(data)} bytes sha256 {digest}")
+                log.info("submission %s: result file replaced by %s", uuid, staff)
+                return None
+            conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
+                status="result_ready", status_note=note or None, updated_at=now))
+            inserted = conn.execute(status_events.insert().values(
+                submission_uuid=uuid, terminal_id=row["terminal_id"], status="result_ready",
+                case_no=row["case_no"], note=note or None, staff=staff, at=now)).inserted_primary_key
+            event_id = int(inserted[0]) if inserted else 0
+            self._audit(conn, staff, "set_status", uuid, f"{current} -> result_ready")
+            self._audit(conn, staff, "result_uploaded", uuid, f"{len(data)} bytes sha256 {digest}")
+        log.info("submission %s: %s -> result_ready with a result file by %s", uuid, current, staff)
+        return StatusUpdate.model_validate({"id": event_id, "uuid": uuid, "status": "result_ready",
+                                            "case_no": row["case_no"], "reason": note or None, "at": now})
+
+    def result_info(self, uuid: str) -> ResultFileInfo | None:
+        with self._read() as conn:
+            r = conn.execute(sa.select(*[c for c in result_files.c if c.name != "data"]).where(
+                result_files.c.submission_uuid == uuid)).mappings().first()
+        if r is None:
+            return None
+        return ResultFileInfo(filename=r["filename"], mime=r["mime"], size=r["size"], sha256=r["sha256"],
+                              uploaded_at=_must(r["uploaded_at"]), uploaded_by=r["uploaded_by"])
+
+    def read_result(self, uuid: str, terminal_id: str | None = None) -> tuple[ResultFileInfo, bytes]:
+        """The result file; with ``terminal_id`` only for that terminal's own submission (404
+        otherwise, as for every terminal read)."""
+        with self._read() as conn:
+            if terminal_id is not None:
+                self._owned(conn, terminal_id, uuid, write=False)
+            r = conn.execute(sa.select(result_files).where(
+                result_files.c.submission_uuid == uuid)).mappings().first()
+        if r is None:
+            raise BackOfficeError(404, "result.not_found", "no result file for this submission")
+        info = ResultFileInfo(filename=r["filename"], mime=r["mime"], size=r["size"], sha256=r["sha256"],
+                              uploaded_at=_must(r["uploaded_at"]), uploaded_by=r["uploaded_by"])
+        return info, bytes(r["data"])
+
+    def list_documents(self) -> list[DocumentInfo]:
+        with self._read() as conn:
+            rows = conn.execute(sa.select(documents.c.kind, documents.c.scope, documents.c.etag,
+                                          documents.c.published_at, documents.c.published_by).order_by(
+                documents.c.kind, documents.c.scope)).all()
+        return [DocumentInfo(kind=r[0], scope=r[1], etag=r[2], published_at=_must(r[3]), published_by=r[4])
+                for r in rows]
+
+    def list_enrolment_codes(self, limit: int = 200) -> list[EnrolmentCodeInfo]:
+        """Issued codes, newest first (the codes themselves are kept only as hashes)."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(enrolment_codes).order_by(
+                enrolment_codes.c.created_at.desc()).limit(limit)).mappings().all()
+        return [EnrolmentCodeInfo(code_ref=r["code_hash"][:8], terminal_id=r["terminal_id"],
+                                  created_at=_must(r["created_at"]), expires_at=_must(r["expires_at"]),
+                                  created_by=r["created_by"], used_at=_aware(r["used_at"]))
+                for r in rows]
+
+
+# ---------------------------------------------------------------- staff-page tables and records
+# New tables only: ``create_schema`` (``metadata.create_all``) adds them to an existing database.
+staff_users = sa.Table(
+    "staff_users", metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.String(200), nullable=False, default=""),
+    sa.Column("password_hash", sa.String(255), nullable=False),  # argon2id (PHC string)
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("last_login_at", sa.DateTime(timezone=True)),
+)
+staff_sessions = sa.Table(
+    "staff_sessions", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),  # SHA-256 of the cookie's token
+    sa.Column("username", sa.String(64), sa.ForeignKey("staff_users.username"), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+staff_login_failures = sa.Table(
+    "staff_login_failures", metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # "user:<name>" or "ip:<address>"
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("window_start", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("locked_until", sa.DateTime(timezone=True)),
+)
+staff_secrets = sa.Table(
+    "staff_secrets", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+result_files = sa.Table(
+    "result_files", metadata,
+    sa.Column("submission_uuid", sa.String(36), sa.ForeignKey("submissions.uuid"), primary_key=True),
+    sa.Column("filename", sa.String(128), nullable=False),
+    sa.Column("mime", sa.String(80), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffUser:
+    username: str
+    display_name: str
+    password_hash: str = dataclasses.field(repr=False)
+    disabled: bool
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class StaffSession:
+    token_hash: str
+    username: str
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    expires_at: dt.datetime
+
+
+@dataclasses.dataclass(frozen=True)
+class ResultFileInfo:
+    filename: str
+    mime: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentInfo:
+    kind: str
+    scope: str
+    etag: str
+    published_at: dt.datetime
+    published_by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EnrolmentCodeInfo:
+    code_ref: str  # the first hex digits of the code's hash: a reference, not the code
+    terminal_id: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    created_by: str
+    used_at: dt.datetime | None
