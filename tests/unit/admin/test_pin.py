@@ -165,3 +165,25 @@ def test_unset_pin_costs_a_hash_verification(env: Env) -> None:
     pin._matches = spy  # type: ignore[method-assign]
     pin.verify("123456")
     assert len(calls) == 1 and calls[0].startswith("$argon2")
+
+
+def test_admin_command(env: Env) -> None:
+    import io
+
+    from kiosk.admin.command import admin_main
+
+    answers = iter(["24681357", "24681357"])
+    out = io.StringIO()
+    data = env.tmp / "data"
+    assert admin_main(data, env.ring, "set-pin", read_pin=lambda _: next(answers), out=out,
+                      hasher=FAST) == 0
+    assert env.pin().verify("24681357").ok
+    mismatch = iter(["24681357", "24681358"])
+    with pytest.raises(KnownError):
+        admin_main(data, env.ring, "set-pin", read_pin=lambda _: next(mismatch), out=out, hasher=FAST)
+    assert admin_main(data, env.ring, "reset-lockout", out=out, hasher=FAST) == 0
+    out = io.StringIO()
+    assert admin_main(data, env.ring, "audit", out=out, hasher=FAST) == 0
+    text = out.getvalue()
+    assert "admin.pin_set" in text and "admin.lockout_reset" in text and "chain intact" in text
+    assert "24681357" not in text
