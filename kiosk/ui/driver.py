@@ -1,0 +1,286 @@
+"""Drives the real UI through a scripted journey (the Qt sibling of :mod:`kiosk.demo`) and
+saves a screenshot per step.
+
+Steps use the headless demo's vocabulary where it makes sense, performed as a citizen would:
+``start`` taps the attract screen, ``fill`` types into the form's fields (input-method commits,
+which is what the on-screen keyboard sends) and taps the choices, ``capture`` taps "capture
+page"; ``insert_card`` hands a simulated card to the bridge from another thread (as the reader
+driver will). UI-level steps::
+
+    {"do": "tap", "name": "<objectName>"}
+    {"do": "type", "name": "<objectName>", "text": "…"}
+    {"do": "expect", "screen": "form"}            fails the step if another screen shows
+    {"do": "wait", "seconds": 120}                 the accelerated clock; ticks once a second
+    {"do": "shot", "name": "after-wipe"}           an extra screenshot
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QMetaObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+
+from kiosk.journey import FakeClock, Journey, State
+from kiosk.ui.window import KioskWindow
+
+__all__ = ["ScriptDriver", "StepFailed", "find_item", "walk_items"]
+
+log = logging.getLogger(__name__)
+
+
+class StepFailed(Exception):
+    """A script step could not be performed (a missing button, the wrong screen)."""
+
+
+def walk_items(root: QQuickItem) -> Iterator[QQuickItem]:
+    """Every item of the visual tree under ``root`` (depth first, ``root`` included)."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        yield item
+        stack.extend(reversed(item.childItems()))
+
+
+def find_item(root: QQuickItem, name: str, *, visible: bool = True) -> QQuickItem | None:
+    for item in walk_items(root):
+        if item.objectName() == name and (not visible or item.isVisible()):
+            return item
+    return None
+
+
+class ScriptDriver:
+    def __init__(self, window: KioskWindow, journey: Journey, clock: FakeClock, *,
+                 screenshots: Path | None = None,
+                 card_factory: Callable[[str], Any] | None = None) -> None:
+        self.window = window
+        self.journey = journey
+        self.clock = clock
+        self.screenshots = screenshots
+        self.card_factory = card_factory
+        self.last_receipt: str | None = None
+        self.shots: list[Path] = []
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        """Process events until the view model shows the journey's current view."""
+        deadline = time.monotonic() + timeout_s
+        session = self.window.session
+        while True:
+            QCoreApplication.processEvents()
+            loader = find_item(self.window.root, "screenLoader", visible=False)
+            ready = loader is None or loader.property("item") is not None
+            if session.view() == self.journey.view() and ready:
+                QCoreApplication.processEvents()
+                return
+            if time.monotonic() > deadline:
+                raise StepFailed(f"the UI did not settle in {self.journey.state.value}")
+            time.sleep(0.005)
+
+    def item(self, name: str) -> QQuickItem:
+        found = find_item(self.window.root, name)
+        if found is None:
+            raise StepFailed(f"no visible item {name!r} on {self.window.session.screen}")
+        return found
+
+    def _scroll_into_view(self, item: QQuickItem) -> None:
+        parent = item.parentItem()
+        while parent is not None:
+            if parent.inherits("QQuickFlickable"):
+                top = item.mapToItem(parent.property("contentItem"), QPointF(0, 0)).y()
+                height = parent.height()
+                max_y = max(0.0, float(parent.property("contentHeight")) - height)
+                if top < parent.property("contentY") or top + item.height() > parent.property(
+                        "contentY") + height:
+                    parent.setProperty("contentY", min(max_y, max(0.0, top - 20)))
+                    QCoreApplication.processEvents()
+                return
+            parent = parent.parentItem()
+
+    def tap(self, name: str) -> None:
+        item = self.item(name)
+        if not item.isEnabled():
+            raise StepFailed(f"{name!r} is disabled")
+        self._scroll_into_view(item)
+        centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        QTest.mouseClick(self.window.view, Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.NoModifier, QPoint(centre))
+        self.settle()
+
+    def type(self, name: str, text: str) -> None:
+        """Focus the field, clear it and commit ``text`` as the on-screen keyboard does."""
+        field = self.item(name)
+        self._scroll_into_view(field)
+        field.forceActiveFocus()
+        QMetaObject.invokeMethod(field, "selectAll")
+        QCoreApplication.processEvents()
+        event = QInputMethodEvent("", [])
+        event.setCommitString(text)
+        QGuiApplication.sendEvent(field, event)
+        self.settle()
+
+    def shot(self, label: str) -> Path | None:
+        if self.screenshots is None:
+            return None
+        path = self.screenshots / f"{len(self.shots) + 1:02d}-{label}.png"
+        if not self.window.grab().save(str(path)):
+            raise StepFailed(f"could not save {path}")
+        self.shots.append(path)
+        return path
+
+    # ------------------------------------------------------------------ steps
+
+    def run(self, steps: list[dict[str, Any]]) -> int:
+        self.settle()
+        self.shot(f"start-{self.window.session.screen}")
+        failures = 0
+        for n, step in enumerate(steps, 1):
+            name = step["do"]
+            args = {k: self._expand(v) for k, v in step.items() if k not in ("do", "note")}
+            expect_error = bool(args.pop("expect_error", False))
+            try:
+                self.perform(name, args)
+                refused = bool(self.journey.view().error or self.journey.view().field_errors)
+                if refused and not expect_error:
+                    raise StepFailed(f"refused: {self.journey.view().error or self.journey.view().field_errors}")
+            except StepFailed as err:
+                failures += 1
+                log.error("step %d (%s) failed: %s", n, name, err)
+            self.shot(f"{name}-{self.window.session.screen}")
+        return failures
+
+    def _expand(self, value: Any) -> Any:
+        return (self.last_receipt or "") if value == "$receipt" else value
+
+    def perform(self, name: str, a: dict[str, Any]) -> None:  # noqa: C901 - one table of steps
+        s = self.window.session
+        simple = {
+            "start": "startButton", "choose_apply": "homeApply",
+            "choose_status_check": "homeStatus", "choose_result_pickup": "homePickup",
+            "choose_policy_lookup": "homePolicies", "begin_application": "beginApplication",
+            "finish_material": "finishMaterial", "confirm_review": "confirmReview",
+            "continue_to_rating": "continueToRating", "skip_rating": "skipRating",
+            "done": "done", "finish": "finish", "home": "homeButton", "back": "backButton",
+            "still_here": "stillHere", "pickup_done": "pickupDone",
+        }
+        if name in simple:
+            self.tap(simple[name])
+        elif name == "tap":
+            self.tap(a["name"])
+        elif name == "type":
+            self.type(a["name"], str(a["text"]))
+        elif name == "expect":
+            if s.screen != a["screen"]:
+                raise StepFailed(f"expected {a['screen']}, showing {s.screen}")
+        elif name == "shot":
+            self.shot(a.get("name", "shot"))
+        elif name in ("choose_language", "set_language"):
+            self.tap(("choose_" if name == "choose_language" else "lang_") + a["language"])
+        elif name == "set_care_mode":
+            if bool(a.get("on", True)) != s.careMode:
+                self.tap("careMode")
+        elif name == "browse_category":
+            self.tap(f"category_{a.get('category') or 'all'}")
+        elif name == "search":
+            self.type("searchField", a["query"])
+        elif name == "select_item":
+            self.tap(f"item_{a['code']}")
+        elif name == "insert_card":
+            self.insert_card(a.get("card", "resident"))
+        elif name == "enter_id_manually":
+            if len(s.manualKinds) > 1:
+                self.tap(f"idKind_{a['kind']}")
+            self.type("idNumber", a["number"])
+            if a.get("name"):
+                self.type("idName", a["name"])
+            self.tap("confirmId")
+        elif name == "fill":
+            self.fill(a["values"])
+        elif name == "capture":
+            for _ in range(int(a.get("pages", 1))):
+                self.tap("capturePage")
+            self.tap("finishMaterial")
+        elif name == "accept_consent":
+            if not s.consentGiven:
+                self.tap("consentToggle")
+        elif name == "submit":
+            self.submit()
+        elif name == "rate":
+            self.tap(f"level_{int(a['level'])}")
+            for reason in a.get("reasons", ()):
+                self.tap(f"reason_{reason}")
+            self.tap("sendRating")
+        elif name == "lookup_status":
+            self.type("trackingField", a["tracking_no"])
+            self.tap("lookupStatus")
+        elif name == "enter_pickup_tracking":
+            self.type("pickupTrackingField", a["tracking_no"])
+            self.tap("enterPickupTracking")
+        elif name == "lookup_policies":
+            self.type("usccField", a["uscc"])
+            self.tap(f"industry_{a['industry'][0]}")
+            self.tap(f"size_{a['size']}")
+            self.type("yearField", str(a["established_year"]))
+            self.tap("lookupPolicies")
+        elif name == "apply_policy":
+            self.tap(f"applyPolicy_{a['policy_id']}")
+        elif name == "cancel":
+            s.cancel()  # the citizen walks off; a technician's cancel in the real kiosk
+            self.settle()
+        elif name == "wait":
+            self.wait(float(a["seconds"]))
+        else:
+            raise StepFailed(f"unknown step {name!r}")
+
+    def insert_card(self, card: str) -> None:
+        if self.card_factory is None:
+            raise StepFailed("no simulated card reader")
+        document = self.card_factory(card)
+        # the reader's own thread delivers the card: through the bridge's queued signal
+        reader = threading.Thread(target=self.window.bridge.deliver_card, args=(document,),
+                                  name="sim-card-reader")
+        reader.start()
+        reader.join()
+        self.settle()
+
+    def fill(self, values: dict[str, str]) -> None:
+        kinds = {f["id"]: f["type"] for f in self.window.session.formFields}
+        for field_id, value in values.items():
+            if field_id not in kinds:
+                raise StepFailed(f"no field {field_id!r} on this page")
+            if kinds[field_id] == "choice":
+                self.tap(f"choice_{field_id}_{value}")
+            else:
+                self.type(f"field_{field_id}", str(value))
+        self.tap("submitPage")
+
+    def submit(self) -> None:
+        self.tap("submitApplication")
+        deadline = time.monotonic() + 30
+        while self.journey.state is State.SUBMITTING:
+            if time.monotonic() > deadline:
+                raise StepFailed("the commit did not return")
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        self.settle()
+        receipt = self.journey.view().receipt
+        if receipt is not None:
+            self.last_receipt = receipt.tracking_no
+
+    def wait(self, seconds: float) -> None:
+        waited = 0.0
+        while waited < seconds:
+            self.clock.advance(1.0)
+            waited += 1.0
+            self.window.session.tick()
+        self.settle()

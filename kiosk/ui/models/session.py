@@ -1,0 +1,725 @@
+"""The session view model: the journey's :class:`JourneyView` as QML properties, and slots
+that turn taps into journey intents.
+
+Everything a screen shows is derived here from the latest snapshot plus the catalogue (texts
+in the session language) and :mod:`kiosk.messages` (message keys). No decision is made in
+QML: a button is offered because a property says so, and its slot calls the journey.
+
+Threads: every slot runs on the GUI thread (QML calls them there) and is the only caller of
+the journey. Snapshots arrive through :class:`~kiosk.ui.bridge.JourneyBridge` as queued
+signals, so the view may lag the journey by one event: a tap whose intent the journey no
+longer allows (a double tap) is ignored and logged, not treated as a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+
+from kiosk.catalog.model import ServiceItem
+from kiosk.config import Config, Lang
+from kiosk.errors import BugError
+from kiosk.identity import IdentityDocument
+from kiosk.journey import Intent, Journey, JourneyView, OutboxPort, State, StepRefused
+from kiosk.journey.states import allowed_intents
+from kiosk.messages import LANGS, translate
+from kiosk.store.models import Receipt
+from kiosk.ui.bridge import JourneyBridge
+from kiosk.ui.models.previews import PreviewStore
+
+__all__ = ["CONSENT_VERSION", "LANGUAGE_NAMES", "SessionModel"]
+
+log = logging.getLogger(__name__)
+
+CONSENT_VERSION: Final = "2026-11"
+LANGUAGE_NAMES: Final[dict[str, str]] = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文",
+                                         "en": "English"}
+KEYBOARD_LOCALES: Final[dict[str, str]] = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en_US"}
+RATING_REASONS: Final = ("fast", "clear_guidance", "easy_to_use", "too_slow", "confusing",
+                         "device_problem")
+# the steps of an application, for the step indicator
+APPLICATION_STEPS: Final = ("catalog", "service_detail", "identify", "form", "capture", "review",
+                            "consent", "receipt")
+# entering these states means the journey wiped the task's personal data
+_WIPED_STATES: Final = frozenset({State.ATTRACT, State.HOME, State.OUT_OF_SERVICE, State.END})
+
+PageSource = Callable[[str, int], bytes]
+T = TypeVar("T")
+
+
+def _field_type(t: str) -> str:
+    return {"number": "number", "phone": "phone", "date": "date", "choice": "choice"}.get(t, "text")
+
+
+class SessionModel(QObject):
+    """One per kiosk; QML sees it as ``session``."""
+
+    changed = Signal()
+    tickChanged = Signal()
+    languageSwitched = Signal(str)  # the window reloads translations
+    wiped = Signal()  # QML clears text fields and the keyboard's memory
+    staffCalledChanged = Signal()
+    fatal = Signal(str)
+
+    def __init__(self, journey: Journey, bridge: JourneyBridge, config: Config, *,
+                 outbox: OutboxPort, page_source: PageSource, parent: QObject | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self._journey = journey
+        self._outbox = outbox
+        self._bridge = bridge
+        self._config = config
+        self._catalog = journey.catalog
+        self._page_source = page_source
+        self.previews = PreviewStore()
+        self._view: JourneyView = journey.view()
+        self._draft: dict[str, str] = {}
+        self._draft_key: tuple[object, ...] | None = None
+        self._seconds_left: float = -1.0
+        self._staff_called = False
+        self._last_receipt: Receipt | None = None
+        bridge.viewChanged.connect(self._on_view, Qt.ConnectionType.QueuedConnection)
+        bridge.cardRead.connect(self._on_card, Qt.ConnectionType.QueuedConnection)
+        bridge.codeScanned.connect(self._on_code, Qt.ConnectionType.QueuedConnection)
+        bridge.submitSucceeded.connect(self._on_committed, Qt.ConnectionType.QueuedConnection)
+        bridge.submitFailed.connect(self._on_commit_failed, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = journey.subscribe(bridge.on_journey_event)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+    # ------------------------------------------------------------------ snapshots in
+
+    @Slot(object)
+    def _on_view(self, view: JourneyView) -> None:
+        previous = self._view
+        self._view = view
+        if view.language != previous.language:
+            self.languageSwitched.emit(view.language)
+        key = (view.state, view.item_code, view.form_page)
+        if view.state is State.FORM and key != self._draft_key:
+            self._draft = dict(view.form_values)
+            self._draft_key = key
+        if view.state in _WIPED_STATES and previous.state is not view.state:
+            self._wipe_ui()
+        if view.state is State.RECEIPT:
+            self.previews.wipe()  # the pages are committed; nothing to preview any more
+        self._refresh_countdown()
+        self.changed.emit()
+
+    def _wipe_ui(self) -> None:
+        self._draft.clear()
+        self._draft_key = None
+        self.previews.wipe()
+        self._staff_called = False
+        self.staffCalledChanged.emit()
+        self.wiped.emit()
+
+    @Slot(object)
+    def _on_card(self, document: IdentityDocument) -> None:
+        state = self._journey.state
+        if state is State.IDENTIFY:
+            self._call(Intent.IDENTIFY, self._journey.identify, document)
+        elif state is State.RESULT_PICKUP and self._view.pickup is None:
+            self._call(Intent.IDENTIFY_FOR_PICKUP, self._journey.identify_for_pickup, document)
+        else:
+            log.info("card read in %s: ignored", state.value)
+
+    @Slot(str)
+    def _on_code(self, payload: str) -> None:
+        state = self._journey.state
+        if state is State.STATUS_CHECK:
+            self._call(Intent.LOOKUP_STATUS, self._journey.lookup_status, payload)
+        elif state is State.RESULT_PICKUP:
+            self._call(Intent.ENTER_PICKUP_TRACKING, self._journey.enter_pickup_tracking, payload)
+        else:
+            log.info("code scanned in %s: ignored", state.value)
+
+    # ------------------------------------------------------------------ calling the journey
+
+    def _call(self, intent: Intent, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Call intent ``fn`` if the journey allows ``intent`` now (else: a stale tap)."""
+        state = self._journey.state
+        if intent not in allowed_intents(state):
+            log.info("tap for %s ignored in %s (the screen was changing)", intent.value, state.value)
+            return None
+        try:
+            return fn(*args, **kwargs)
+        except BugError:
+            log.exception("journey refused %s in %s", intent.value, state.value)
+            self.fatal.emit("unexpected")
+            if Intent.OUT_OF_SERVICE in allowed_intents(self._journey.state):
+                self._journey.out_of_service("unexpected")
+            return None
+
+    def _refresh_countdown(self) -> None:
+        left = self._journey.seconds_left()
+        value = -1.0 if left is None else left
+        if int(value) != int(self._seconds_left):
+            self._seconds_left = value
+            self.tickChanged.emit()
+        self._seconds_left = value
+
+    @Slot()
+    def tick(self) -> None:
+        """About once a second (the window's timer): idle timeout and countdown."""
+        self._journey.tick()
+        self._refresh_countdown()
+
+    # ------------------------------------------------------------------ global intents
+
+    @Slot(bool)
+    def setCareMode(self, on: bool) -> None:  # noqa: N802 - QML slot names
+        self._call(Intent.SET_CARE_MODE, self._journey.set_care_mode, on)
+
+    @Slot(str)
+    def setLanguage(self, language: str) -> None:  # noqa: N802
+        self._call(Intent.SET_LANGUAGE, self._journey.set_language, self._lang(language))
+
+    @Slot()
+    def home(self) -> None:
+        self._call(Intent.HOME, self._journey.home)
+
+    @Slot()
+    def back(self) -> None:
+        self._call(Intent.BACK, self._journey.back)
+
+    @Slot()
+    def cancel(self) -> None:
+        self._call(Intent.CANCEL, self._journey.cancel)
+
+    @Slot()
+    def stillHere(self) -> None:  # noqa: N802
+        self._call(Intent.STILL_HERE, self._journey.still_here)
+
+    @Slot()
+    def callStaff(self) -> None:  # noqa: N802
+        """The help button: a banner now; the back office's staff call comes with sync."""
+        log.info("help requested in %s", self._journey.state.value)
+        self._staff_called = True
+        self.staffCalledChanged.emit()
+
+    # ------------------------------------------------------------------ attract, language, home
+
+    @Slot()
+    def start(self) -> None:
+        self._call(Intent.START, self._journey.start)
+
+    @Slot(str)
+    def chooseLanguage(self, language: str) -> None:  # noqa: N802
+        self._call(Intent.CHOOSE_LANGUAGE, self._journey.choose_language, self._lang(language))
+
+    @Slot()
+    def chooseApply(self) -> None:  # noqa: N802
+        self._call(Intent.CHOOSE_APPLY, self._journey.choose_apply)
+
+    @Slot()
+    def chooseStatusCheck(self) -> None:  # noqa: N802
+        self._call(Intent.CHOOSE_STATUS_CHECK, self._journey.choose_status_check)
+
+    @Slot()
+    def chooseResultPickup(self) -> None:  # noqa: N802
+        self._call(Intent.CHOOSE_RESULT_PICKUP, self._journey.choose_result_pickup)
+
+    @Slot()
+    def choosePolicyLookup(self) -> None:  # noqa: N802
+        self._call(Intent.CHOOSE_POLICY_LOOKUP, self._journey.choose_policy_lookup)
+
+    # ------------------------------------------------------------------ application
+
+    @Slot(str)
+    def browseCategory(self, category: str) -> None:  # noqa: N802
+        self._call(Intent.BROWSE_CATEGORY, self._journey.browse_category, category or None)
+
+    @Slot(str)
+    def search(self, query: str) -> None:
+        self._call(Intent.SEARCH, self._journey.search, query)
+
+    @Slot(str)
+    def selectItem(self, code: str) -> None:  # noqa: N802
+        self._call(Intent.SELECT_ITEM, self._journey.select_item, code)
+
+    @Slot()
+    def beginApplication(self) -> None:  # noqa: N802
+        self._call(Intent.BEGIN_APPLICATION, self._journey.begin_application)
+
+    @Slot(str, str, str)
+    def enterIdManually(self, kind: str, number: str, name: str) -> None:  # noqa: N802
+        if kind not in self._manual_kinds():
+            log.info("manual id kind %s not offered here", kind)
+            return
+        self._call(Intent.ENTER_ID_MANUALLY, self._journey.enter_id_manually, kind, number,
+                   name=name)
+
+    @Slot(str, str)
+    def setFieldValue(self, field_id: str, value: str) -> None:  # noqa: N802
+        """Typing: kept as a draft (no property change, so the field keeps its focus)."""
+        self._draft[field_id] = value
+
+    @Slot()
+    def submitPage(self) -> None:  # noqa: N802
+        self._call(Intent.SUBMIT_PAGE, self._journey.submit_page, dict(self._draft))
+
+    @Slot()
+    def capturePage(self) -> None:  # noqa: N802
+        material = self._current_material_id()
+        if material is None:
+            return
+        pages = len(self.previews.urls(material))
+        image = self._page_source(material, pages + 1)
+        if self._call(Intent.ADD_PAGE, self._journey.add_page, material, image) is None \
+                and self._journey.view().error is None:
+            self.previews.add(material, image)
+
+    @Slot(int)
+    def retakePage(self, index: int) -> None:  # noqa: N802
+        material = self._current_material_id()
+        if material is None:
+            return
+        image = self._page_source(material, index + 1)
+        if self._call(Intent.RETAKE_PAGE, self._journey.retake, material, index, image) is None \
+                and self._journey.view().error is None:
+            self.previews.replace(material, index, image)
+
+    @Slot(int)
+    def removePage(self, index: int) -> None:  # noqa: N802
+        material = self._current_material_id()
+        if material is None:
+            return
+        self._call(Intent.REMOVE_PAGE, self._journey.remove_page, material, index)
+        self.previews.remove(material, index)
+
+    @Slot()
+    def finishMaterial(self) -> None:  # noqa: N802
+        self._call(Intent.FINISH_MATERIAL, self._journey.finish_material)
+
+    @Slot()
+    def confirmReview(self) -> None:  # noqa: N802
+        self._call(Intent.CONFIRM_REVIEW, self._journey.confirm_review)
+
+    @Slot(int)
+    def editFormPage(self, page: int) -> None:  # noqa: N802
+        self._call(Intent.EDIT_FORM_PAGE, self._journey.edit_form_page, page)
+
+    @Slot(str)
+    def editMaterial(self, material_id: str) -> None:  # noqa: N802
+        self._call(Intent.EDIT_MATERIAL, self._journey.edit_material, material_id)
+
+    @Slot(bool)
+    def setConsent(self, given: bool) -> None:  # noqa: N802
+        if given:
+            self._call(Intent.ACCEPT_CONSENT, self._journey.accept_consent, CONSENT_VERSION)
+        else:
+            self._call(Intent.WITHDRAW_CONSENT, self._journey.withdraw_consent)
+
+    @Slot()
+    def submit(self) -> None:
+        """Phase 1 on the GUI thread, the commit on the bridge's worker, phase 2 queued back."""
+        try:
+            submission = self._call(Intent.BEGIN_SUBMIT, self._journey.begin_submit)
+        except StepRefused:
+            return  # the journey shows journey.consent_required
+        if submission is not None:
+            self._bridge.commit(self._outbox, submission)
+
+    @Slot(object)
+    def _on_committed(self, receipt: Receipt) -> None:
+        self._last_receipt = receipt
+        self._call(Intent.SUBMIT_SUCCEEDED, self._journey.submit_succeeded, receipt)
+
+    @Slot(str)
+    def _on_commit_failed(self, key: str) -> None:
+        self._call(Intent.SUBMIT_FAILED, self._journey.submit_failed, key)
+
+    @Slot()
+    def continueToRating(self) -> None:  # noqa: N802
+        self._call(Intent.CONTINUE_TO_RATING, self._journey.continue_to_rating)
+
+    @Slot()
+    def finish(self) -> None:
+        self._call(Intent.FINISH, self._journey.finish)
+
+    @Slot(int, "QVariantList")
+    def rate(self, level: int, reasons: list[Any]) -> None:
+        codes = tuple(str(r) for r in reasons if str(r) in RATING_REASONS)
+        self._call(Intent.RATE, self._journey.rate, int(level), codes)
+
+    @Slot()
+    def skipRating(self) -> None:  # noqa: N802
+        self._call(Intent.SKIP_RATING, self._journey.skip_rating)
+
+    @Slot()
+    def done(self) -> None:
+        self._call(Intent.DONE, self._journey.done)
+
+    # ------------------------------------------------------------------ branches
+
+    @Slot(str)
+    def lookupStatus(self, tracking_no: str) -> None:  # noqa: N802
+        self._call(Intent.LOOKUP_STATUS, self._journey.lookup_status, tracking_no)
+
+    @Slot(str)
+    def enterPickupTracking(self, tracking_no: str) -> None:  # noqa: N802
+        self._call(Intent.ENTER_PICKUP_TRACKING, self._journey.enter_pickup_tracking, tracking_no)
+
+    @Slot()
+    def pickupDone(self) -> None:  # noqa: N802
+        self._call(Intent.PICKUP_DONE, self._journey.pickup_done)
+
+    @Slot(str, str, str, str)
+    def lookupPolicies(self, uscc: str, industry: str, size: str, year: str) -> None:  # noqa: N802
+        try:
+            established = int(year.strip())
+        except ValueError:
+            established = 0  # the journey answers form.out_of_range at the field
+        self._call(Intent.LOOKUP_POLICIES, self._journey.lookup_policies, uscc, industry, size,
+                   established)
+
+    @Slot(str)
+    def applyPolicy(self, policy_id: str) -> None:  # noqa: N802
+        self._call(Intent.APPLY_POLICY, self._journey.apply_policy, policy_id)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _lang(self, language: str) -> Lang:
+        for lang in LANGS:
+            if lang == language:
+                return lang
+        raise BugError("journey.bug", f"language {language!r}")
+
+    def _t(self, key: str | None) -> str:
+        return translate(key, self._view.language) if key else ""
+
+    def _item(self) -> ServiceItem | None:
+        code = self._view.item_code
+        if code is None:
+            return None
+        try:
+            return self._catalog.item(code)
+        except KeyError:
+            return None
+
+    def _current_material_id(self) -> str | None:
+        view = self._journey.view()
+        if view.state is not State.CAPTURE or not view.materials:
+            return None
+        return view.materials[view.material_index].material_id
+
+    def _manual_kinds(self) -> list[str]:
+        return [k for k in ("hkid", "home_return_permit")
+                if k in self._config.terminal.identification]
+
+    # ------------------------------------------------------------------ properties: global
+
+    def _screen(self) -> str:
+        v = self._view
+        shown = v.beneath if v.state is State.IDLE_WARNING and v.beneath else v.state
+        return shown.value
+
+    screen = Property(str, _screen, notify=changed)
+
+    @Property(str, notify=changed)
+    def state(self) -> str:
+        return self._view.state.value
+
+    @Property(bool, notify=changed)
+    def idleWarning(self) -> bool:  # noqa: N802
+        return self._view.state is State.IDLE_WARNING
+
+    @Property(str, notify=changed)
+    def language(self) -> str:
+        return self._view.language
+
+    @Property(str, notify=changed)
+    def keyboardLocale(self) -> str:  # noqa: N802
+        return KEYBOARD_LOCALES[self._view.language]
+
+    @Property("QVariantList", notify=changed)
+    def languages(self) -> list[dict[str, str]]:
+        return [{"code": c, "label": LANGUAGE_NAMES[c]} for c in self._config.terminal.languages]
+
+    @Property(bool, notify=changed)
+    def careMode(self) -> bool:  # noqa: N802
+        return self._view.care_mode
+
+    @Property(int, notify=tickChanged)
+    def secondsLeft(self) -> int:  # noqa: N802
+        return int(self._seconds_left + 0.999) if self._seconds_left >= 0 else -1
+
+    @Property(bool, notify=changed)
+    def inSession(self) -> bool:  # noqa: N802
+        return self._view.state not in (State.ATTRACT, State.OUT_OF_SERVICE)
+
+    @Property(bool, notify=changed)
+    def canGoBack(self) -> bool:  # noqa: N802
+        return Intent.BACK in allowed_intents(self._view.state)
+
+    @Property(bool, notify=changed)
+    def canGoHome(self) -> bool:  # noqa: N802
+        return Intent.HOME in allowed_intents(self._view.state) and self._view.state is not State.HOME
+
+    @Property(bool, notify=staffCalledChanged)
+    def staffCalled(self) -> bool:  # noqa: N802
+        return self._staff_called
+
+    @Property(str, notify=changed)
+    def error(self) -> str:
+        return self._t(self._view.error)
+
+    @Property(str, notify=changed)
+    def errorKey(self) -> str:  # noqa: N802
+        return self._view.error or ""
+
+    @Property(str, notify=changed)
+    def idleText(self) -> str:  # noqa: N802
+        return self._t("journey.idle_warning")
+
+    @Property(str, notify=changed)
+    def terminalName(self) -> str:  # noqa: N802
+        return self._config.terminal.name.get(self._view.language)
+
+    @Property(int, notify=changed)
+    def stepIndex(self) -> int:  # noqa: N802
+        screen = self._screen()
+        return APPLICATION_STEPS.index(screen) if screen in APPLICATION_STEPS else -1
+
+    @Property(str, notify=changed)
+    def outOfServiceText(self) -> str:  # noqa: N802
+        return self._t(self._view.out_of_service_key)
+
+    # ------------------------------------------------------------------ attract, catalogue
+
+    @Property("QVariantList", notify=changed)
+    def highlights(self) -> list[str]:
+        lang = self._view.language
+        return [i.name.get(lang) for i in self._catalog.items() if i.kind == "application"][:6]
+
+    @Property("QVariantList", notify=changed)
+    def categories(self) -> list[dict[str, Any]]:
+        lang = self._view.language
+        out = [{"id": "", "name": "",  # "all": the screen's own label
+                "selected": self._view.category is None and not self._view.query}]
+        out += [{"id": c.id, "name": c.name.get(lang), "selected": c.id == self._view.category}
+                for c in self._catalog.categories()]
+        return out
+
+    @Property(str, notify=changed)
+    def query(self) -> str:
+        return self._view.query
+
+    @Property("QVariantList", notify=changed)
+    def items(self) -> list[dict[str, Any]]:
+        lang = self._view.language
+        out = []
+        for option in self._view.items:
+            item = self._catalog.item(option.code)
+            out.append({"code": option.code, "name": item.name.get(lang),
+                        "department": item.department.get(lang),
+                        "enabled": option.reason is None, "reason": self._t(option.reason)})
+        return out
+
+    # ------------------------------------------------------------------ service detail
+
+    @Property("QVariantMap", notify=changed)
+    def detail(self) -> dict[str, Any]:
+        item = self._item()
+        if item is None:
+            return {}
+        lang = self._view.language
+        materials = [{"name": m.name.get(lang), "note": m.note.get(lang) if m.note else "",
+                      "scanned": m.capture in ("document", "photo", "id_card")
+                      and m.source != "shared_data",
+                      "original": m.original_required} for m in item.materials]
+        return {
+            "code": item.code, "name": item.name.get(lang),
+            "description": item.description.get(lang), "department": item.department.get(lang),
+            "channel": self._t(f"channel.{item.channel}"), "visits": item.visits,
+            "promisedDays": item.promised_days, "legalDays": item.legal_days,
+            "fee": str(item.fee.amount_cny.normalize()),
+            "feeBasis": item.fee.basis.get(lang) if item.fee.basis else "",
+            "materials": materials,
+        }
+
+    # ------------------------------------------------------------------ identify
+
+    @Property(bool, notify=changed)
+    def cardReader(self) -> bool:  # noqa: N802
+        return "id_card" in self._config.terminal.identification
+
+    @Property("QVariantList", notify=changed)
+    def manualKinds(self) -> list[str]:  # noqa: N802
+        return self._manual_kinds()
+
+    @Property(str, notify=changed)
+    def idMasked(self) -> str:  # noqa: N802
+        return self._view.id_masked
+
+    # ------------------------------------------------------------------ form
+
+    @Property(int, notify=changed)
+    def formPage(self) -> int:  # noqa: N802
+        return self._view.form_page
+
+    @Property(int, notify=changed)
+    def formPages(self) -> int:  # noqa: N802
+        return self._view.form_pages
+
+    @Property(str, notify=changed)
+    def formTitle(self) -> str:  # noqa: N802
+        item = self._item()
+        if item is None or self._view.state is not State.FORM and self._screen() != "form":
+            return ""
+        return item.form[self._view.form_page].title.get(self._view.language)
+
+    @Property("QVariantList", notify=changed)
+    def formFields(self) -> list[dict[str, Any]]:  # noqa: N802
+        item = self._item()
+        if item is None or self._screen() != "form":
+            return []
+        lang = self._view.language
+        errors = dict(self._view.field_errors)
+        out = []
+        for f in item.form[self._view.form_page].fields:
+            out.append({
+                "id": f.id, "type": _field_type(f.type), "label": f.label.get(lang),
+                "help": f.help.get(lang) if f.help else "", "required": f.required,
+                "value": self._draft.get(f.id, ""), "error": self._t(errors.get(f.id)),
+                "maxLength": f.max_length or 200,
+                "choices": [{"value": c.value, "label": c.label.get(lang)} for c in f.choices],
+            })
+        return out
+
+    # ------------------------------------------------------------------ capture
+
+    @Property("QVariantMap", notify=changed)
+    def material(self) -> dict[str, Any]:
+        item = self._item()
+        v = self._view
+        if item is None or not v.materials or self._screen() != "capture":
+            return {}
+        status = v.materials[v.material_index]
+        m = next(m for m in item.materials if m.id == status.material_id)
+        lang = v.language
+        return {
+            "id": m.id, "name": m.name.get(lang), "note": m.note.get(lang) if m.note else "",
+            "pages": status.pages, "minPages": status.min_pages, "maxPages": status.max_pages,
+            "required": status.required, "complete": status.complete,
+            "satisfiedByCard": status.satisfied_by_card,
+            "canAdd": status.pages < status.max_pages,
+            "index": v.material_index, "count": len(v.materials),
+            "thumbnails": self.previews.urls(m.id),
+        }
+
+    # ------------------------------------------------------------------ review, consent
+
+    @Property("QVariantList", notify=changed)
+    def reviewFields(self) -> list[dict[str, Any]]:  # noqa: N802
+        item = self._item()
+        if item is None or self._screen() != "review":
+            return []
+        lang = self._view.language
+        values = dict(self._view.form_values)
+        out = []
+        for page, group in enumerate(item.form):
+            for f in group.fields:
+                value = values.get(f.id, "")
+                if f.type == "choice":
+                    value = next((c.label.get(lang) for c in f.choices if c.value == value), value)
+                out.append({"page": page, "label": f.label.get(lang), "value": value})
+        return out
+
+    @Property("QVariantList", notify=changed)
+    def reviewMaterials(self) -> list[dict[str, Any]]:  # noqa: N802
+        item = self._item()
+        if item is None or self._screen() != "review":
+            return []
+        lang = self._view.language
+        names = {m.id: m.name.get(lang) for m in item.materials}
+        return [{"id": s.material_id, "name": names[s.material_id], "pages": s.pages,
+                 "byCard": s.satisfied_by_card} for s in self._view.materials]
+
+    @Property(bool, notify=changed)
+    def consentGiven(self) -> bool:  # noqa: N802
+        return self._view.consent_given
+
+    @Property(str, notify=changed)
+    def itemName(self) -> str:  # noqa: N802
+        item = self._item()
+        if item is None and self._view.receipt is not None:
+            item = self._catalog.item(self._view.receipt.item_code)
+        return item.name.get(self._view.language) if item is not None else ""
+
+    # ------------------------------------------------------------------ receipt, rating
+
+    @Property("QVariantMap", notify=changed)
+    def receipt(self) -> dict[str, Any]:
+        r = self._view.receipt
+        if r is None:
+            return {}
+        lang = self._view.language
+        return {"trackingNo": r.tracking_no, "qr": f"image://qr/{r.tracking_no}",
+                "item": self._catalog.item(r.item_code).name.get(lang),
+                "time": r.created_at.strftime("%Y-%m-%d %H:%M"),
+                "submitted": translate("journey.submitted", lang),
+                "nextSteps": translate("receipt.next_step.default", lang)}
+
+    @Property("QVariantList", notify=changed)
+    def ratingReasons(self) -> list[dict[str, str]]:  # noqa: N802
+        return [{"code": r, "label": self._t(f"rating.reason.{r}")} for r in RATING_REASONS]
+
+    # ------------------------------------------------------------------ status, pickup, policies
+
+    @Property("QVariantMap", notify=changed)
+    def statusResult(self) -> dict[str, Any]:  # noqa: N802
+        row = self._view.status_row
+        if row is None:
+            return {}
+        lang = self._view.language
+        try:
+            name = self._catalog.item(row.item_code).name.get(lang)
+        except KeyError:
+            name = row.item_code
+        return {"trackingNo": row.tracking_no, "item": name,
+                "status": self._t(f"status.{row.status}"), "statusCode": row.status,
+                "updated": row.updated_at.strftime("%Y-%m-%d %H:%M"),
+                "caseNo": row.case_no or ""}
+
+    @Property("QVariantMap", notify=changed)
+    def pickup(self) -> dict[str, Any]:
+        job = self._view.pickup
+        if job is None:
+            return {}
+        return {"trackingNo": job.tracking_no, "caseNo": job.case_no or "",
+                "item": self._catalog.item(job.item_code).name.get(self._view.language)}
+
+    @Property("QVariantList", notify=changed)
+    def policies(self) -> list[dict[str, Any]]:
+        lang = self._view.language
+        by_id = {p.id: p for p in self._catalog.policies()}
+        out = []
+        for option in self._view.policies:
+            p = by_id[option.policy_id]
+            out.append({"id": p.id, "name": p.name.get(lang), "summary": p.summary.get(lang),
+                        "benefit": p.benefit.get(lang), "department": p.department.get(lang),
+                        "canApply": option.item_code is not None and option.reason is None,
+                        "linked": option.item_code is not None, "reason": self._t(option.reason)})
+        return out
+
+    @Property(str, notify=changed)
+    def noPolicyText(self) -> str:  # noqa: N802
+        return self._t("policy.no_match")
+
+    @Property("QVariantMap", notify=changed)
+    def fieldErrors(self) -> dict[str, str]:  # noqa: N802
+        return {k: self._t(v) for k, v in self._view.field_errors}
+
+    # ------------------------------------------------------------------ for tests and the driver
+
+    def view(self) -> JourneyView:
+        return self._view
+
+    def draft(self) -> Mapping[str, str]:
+        return dict(self._draft)

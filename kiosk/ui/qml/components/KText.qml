@@ -1,0 +1,8 @@
+import QtQuick
+
+Text {
+    color: Theme.text
+    font.family: Theme.fontFamily
+    font.pixelSize: Theme.fontBody
+    wrapMode: Text.Wrap
+}

@@ -1,0 +1,7 @@
+import QtQuick
+
+KText {
+    font.pixelSize: Theme.fontTitle
+    font.bold: true
+    width: parent ? parent.width : implicitWidth
+}

@@ -1,0 +1,58 @@
+"""``run_kiosk``: the full-screen kiosk, or the real UI driven offscreen by a script."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.app import build_core
+from kiosk.config import Config
+from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
+
+__all__ = ["run_kiosk"]
+
+log = logging.getLogger(__name__)
+
+
+def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
+              fullscreen: bool = True, orientation: str = "auto",
+              devices: DeviceAvailability | None = None) -> int:
+    """Run the kiosk UI. With ``script``: drive it through the script's steps (offscreen is
+    fine), saving a PNG per step into ``screenshots``; returns the number of failed steps
+    (0 = success). Without: the interactive kiosk until the window closes."""
+    from PySide6.QtGui import QGuiApplication
+
+    from kiosk.demo import SimulatedDevices, simulated_card, synthetic_page
+    from kiosk.ui.driver import ScriptDriver
+    from kiosk.ui.window import KioskWindow, prepare_environment
+
+    prepare_environment()
+    app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    assert isinstance(app, QGuiApplication)  # noqa: S101 - a widgets app is one too
+    core = build_core(config, log_to_stderr=script is None)
+    clock: Clock = FakeClock(SystemClock().now()) if script is not None else SystemClock()
+    journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
+                      devices=devices or SimulatedDevices(), secrets=core.secrets,
+                      owner_verifier=core.outbox)
+    window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
+                         page_source=synthetic_page, orientation=orientation,  # type: ignore[arg-type]
+                         tick_ms=0 if script is not None else 1000)
+    try:
+        if script is not None:
+            steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))
+            window.show(fullscreen=False)
+            assert isinstance(clock, FakeClock)  # noqa: S101
+            driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
+                                  card_factory=simulated_card)
+            failures = driver.run(steps)
+            log.info("script %s: %d step(s), %d failed, %d screenshot(s)", script.name,
+                     len(steps), failures, len(driver.shots))
+            return failures
+        window.show(fullscreen=fullscreen)
+        return app.exec()
+    finally:
+        window.close()
+        core.close()
