@@ -15,7 +15,7 @@ VENV=${KIOSK_VENV:-$HERE/.venv}
 SYSTEM_PACKAGES=(
     python3-venv libzbar0 libpulse0 fonts-wqy-zenhei
     libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
-    gcc linux-libc-dev libusb-1.0-0
+    gcc linux-libc-dev libusb-1.0-0 shellcheck
     cups cups-client cups-bsd printer-driver-cups-pdf
     chromium
 )

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
@@ -125,6 +125,61 @@ def cmd_devices(config: Config, args: argparse.Namespace) -> int:
 
 _SECTION = {"id_card_reader": "idcard", "camera": "camera", "code_scanner": "scanner",
             "receipt_printer": "receipt_printer", "a4_printer": "a4_printer"}
+
+
+# ---------------------------------------------------------------- diagnostics, admin, maintenance
+def cmd_diag(config: Config, args: argparse.Namespace) -> int:
+    from kiosk.admin import AuditLog, admin_paths
+    from kiosk.app import open_catalog, open_devices, open_outbox
+    from kiosk.diagnostics import Thresholds, diag_main
+
+    d = config.diagnostics
+    return diag_main(config, as_json=args.json, report=args.report,
+                     devices_factory=lambda c: open_devices(c, strict=False),
+                     outbox_factory=lambda c: open_outbox(c, sweep=False),
+                     catalog_factory=open_catalog, link_test_factory=_link_test,
+                     audit=AuditLog(admin_paths(config.paths.data_dir)[1]),
+                     thresholds=Thresholds(disk_fail_mb=d.disk_fail_mb, disk_warn_mb=d.disk_warn_mb,
+                                           queue_stale_s=d.queue_stale_s),
+                     log_lines=d.log_lines)
+
+
+def _link_test(config: Config) -> Any:
+    """A signed whoami proves credential and clock; a plain ping when not enrolled yet."""
+    from kiosk.app import build_keyring
+    from kiosk.diagnostics import link_test_from
+    from kiosk.sync.client import SyncClient
+    from kiosk.sync.credentials import load_credentials
+
+    creds = load_credentials(build_keyring(config))
+    s = config.sync
+    client = SyncClient(s.url, creds, connect_timeout_s=s.connect_timeout_s,
+                        read_timeout_s=s.read_timeout_s,
+                        ca_file=str(s.ca_file) if s.ca_file else None)
+    return link_test_from(client.whoami if creds else client.ping)
+
+
+def cmd_admin(config: Config, args: argparse.Namespace) -> int:
+    from kiosk.admin import AdminPolicy
+    from kiosk.admin.command import admin_main
+    from kiosk.app import build_keyring
+
+    a = config.admin
+    return admin_main(config.paths.data_dir, build_keyring(config), args.admin_cmd,
+                      policy=AdminPolicy(max_attempts=a.max_attempts, lockout_s=a.lockout_s,
+                                         min_length=a.pin_min_length))
+
+
+def cmd_maintenance(config: Config, args: argparse.Namespace) -> int:
+    from kiosk.app import open_outbox
+    from kiosk.maintenance import MaintenanceWindow, maintenance_main, parse_hhmm
+
+    setup_logging(config.logging.level, None, stream=True)  # journald; logrotate owns the files
+    m = config.maintenance
+    return maintenance_main(config.paths.data_dir, config.store.retention_days,
+                            outbox_factory=lambda: open_outbox(config, sweep=False),
+                            window=MaintenanceWindow(parse_hhmm(m.window_start), parse_hhmm(m.window_end)),
+                            force=args.force, vacuum=m.vacuum)
 
 
 # ---------------------------------------------------------------- demo
@@ -294,6 +349,17 @@ def build_parser() -> argparse.ArgumentParser:
     devs.add_argument("--no-exercise", action="store_true", help="only list and poll status")
     devs.set_defaults(func=cmd_devices)
 
+    diag = sub.add_parser("diag", help="device and system checks; exit 1 when a required check fails")
+    diag.add_argument("--json", action="store_true")
+    diag.add_argument("--report", type=Path, metavar="FILE.pdf", help="write a redacted PDF report")
+    diag.set_defaults(func=cmd_diag)
+    adm = sub.add_parser("admin", help="admin PIN and audit log (root shell)")
+    adm.add_argument("admin_cmd", choices=["set-pin", "reset-lockout", "audit"])
+    adm.set_defaults(func=cmd_admin)
+    mnt = sub.add_parser("maintenance", help="tonight's maintenance if due (run by the timer)")
+    mnt.add_argument("--force", action="store_true", help="run now, outside the window")
+    mnt.set_defaults(func=cmd_maintenance)
+
     queue = sub.add_parser("queue", help="inspect the local outbox (redacted)")
     qsub = queue.add_subparsers(dest="queue_cmd", required=True)
     ql = qsub.add_parser("list", help="list submissions")
@@ -351,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config, args.profile)
-        if args.command in ("devices", "queue", "catalog"):
+        if args.command in ("devices", "queue", "catalog", "diag", "admin"):
             # technicians' commands: problems to stderr, redacted like every other handler
             setup_logging("WARNING", None)
         code: int = args.func(config, args)

@@ -99,6 +99,28 @@ class LoggingConfig(_Section):
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+class AdminConfig(_Section):
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 5
+    lockout_s: Annotated[float, Field(ge=10, le=86_400)] = 900.0
+    pin_min_length: Annotated[int, Field(ge=4, le=12)] = 6
+
+
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+class MaintenanceConfig(_Section):
+    window_start: Annotated[str, Field(pattern=_HHMM)] = "02:00"  # local time; the timer fires 02:15
+    window_end: Annotated[str, Field(pattern=_HHMM)] = "05:00"
+    vacuum: bool = True
+
+
+class DiagnosticsConfig(_Section):
+    disk_fail_mb: Annotated[int, Field(ge=0)] = 200
+    disk_warn_mb: Annotated[int, Field(ge=0)] = 1024
+    queue_stale_s: Annotated[float, Field(gt=0)] = 3600.0
+    log_lines: Annotated[int, Field(ge=0, le=1000)] = 50
+
+
 class SyncConfig(_Section):
     """The back office this terminal syncs with (kiosk/sync)."""
 
@@ -147,6 +169,9 @@ class Config(_Section):
     logging: LoggingConfig = LoggingConfig()
     devices: DevicesConfig = DevicesConfig()
     sync: SyncConfig = SyncConfig()
+    admin: AdminConfig = AdminConfig()
+    maintenance: MaintenanceConfig = MaintenanceConfig()
+    diagnostics: DiagnosticsConfig = DiagnosticsConfig()
 
     @property
     def default_language(self) -> Lang:

@@ -65,3 +65,16 @@ def test_bad_config_exits_non_zero_with_the_key_path(tmp_path: Path, capsys: Cap
     assert main(["--config", str(bad), "queue", "list"]) == 2
     err = capsys.readouterr().err
     assert "store.retention_days" in err and "config.invalid" in err
+
+
+def test_diag_reports_and_exits_non_zero_without_a_back_office(
+    tmp_config_file: Path, tmp_path: Path, capsys: Capsys, expect_logs: LogCollector
+) -> None:
+    report = tmp_path / "diag.pdf"
+    code = main(["--config", str(tmp_config_file), "diag", "--json", "--report", str(report)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # the link to the back office is required and nothing listens on it
+    checks = {c["id"]: c for c in out["checks"]}
+    assert checks["link"]["level"] == "fail" and out["ok"] is False
+    assert checks["device.id_card_reader"]["level"] == "ok"
+    assert report.read_bytes().startswith(b"%PDF")
