@@ -17,6 +17,8 @@ from kiosk import __version__
 from kiosk.backoffice.api import Context, public, router
 from kiosk.backoffice.db import BackOfficeDB, BackOfficeError
 from kiosk.backoffice.settings import BackOfficeSettings
+from kiosk.backoffice.staff import StaffOptions, mount_staff
+from kiosk.backoffice.staff.terminal_api import router as result_router
 from kiosk.sync.protocol import API_PREFIX
 from kiosk.sync.signing import H_SERVER_TIME
 
@@ -49,9 +51,11 @@ def _problem(status: int, code: str, message: str, extra: dict[str, Any] | None 
     return JSONResponse({"detail": {"code": code, "message": message, **(extra or {})}}, status_code=status)
 
 
-def create_app(settings: BackOfficeSettings, db: BackOfficeDB | None = None) -> FastAPI:
+def create_app(settings: BackOfficeSettings, db: BackOfficeDB | None = None, *,
+               staff: StaffOptions | None = None) -> FastAPI:
     """The back office API. ``db`` may be shared with the caller (tests, the staff pages);
-    otherwise one is opened on ``settings.db_url`` and closed at shutdown."""
+    otherwise one is opened on ``settings.db_url`` and closed at shutdown. The staff pages
+    (``/staff``, :mod:`kiosk.backoffice.staff`) are mounted with ``staff`` options."""
     owned = db is None
     database = db if db is not None else BackOfficeDB(settings.db_url, case_prefix=settings.case_prefix)
     database.create_schema()
@@ -86,5 +90,7 @@ def create_app(settings: BackOfficeSettings, db: BackOfficeDB | None = None) -> 
 
     app.include_router(public, prefix=API_PREFIX)
     app.include_router(router, prefix=API_PREFIX)
+    app.include_router(result_router, prefix=API_PREFIX)
+    mount_staff(app, settings, database, staff)
     app.add_middleware(ServerTimeMiddleware)
     return app
