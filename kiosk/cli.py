@@ -308,6 +308,13 @@ def cmd_backoffice(config: Config, args: argparse.Namespace) -> int:
             db.close()
         print(f"enrolment code {code} for terminal {tid} (valid {args.ttl_h} h, one use)")
         return 0
+    if args.backoffice_cmd in ("create-staff", "set-staff-password"):
+        from kiosk.backoffice.staff.auth import run_staff_command
+
+        ok, message = run_staff_command(db_url, args.backoffice_cmd, args.username,
+                                        display_name=getattr(args, "display_name", ""), actor=args.staff)
+        print(message, file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 2
     if args.backoffice_cmd == "publish-catalog":
         from kiosk.catalog import DEFAULT_CATALOG_DIR, load_catalog
 
@@ -408,6 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--ttl-h", type=int, default=72)
     pub = bosub.add_parser("publish-catalog", help="validate and publish a catalogue to every terminal")
     pub.add_argument("path", nargs="?", type=Path, help="directory or JSON file (default: the shipped one)")
+    cst = bosub.add_parser("create-staff", help="create a staff login (password from stdin or typed twice)")
+    cst.add_argument("--username", required=True)
+    cst.add_argument("--display-name", default="")
+    spw = bosub.add_parser("set-staff-password", help="reset a staff password (ends its sessions)")
+    spw.add_argument("--username", required=True)
     bo.set_defaults(func=cmd_backoffice, backoffice_cmd=None)
     return parser
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import getpass
 import hashlib
 import hmac
 import logging
 import re
 import secrets
-from typing import Final
+import sys
+from typing import Final, TextIO
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -184,3 +186,33 @@ class Authenticator:
     def logout(self, token: str | None) -> None:
         if token:
             self.db.end_staff_session(hash_token(token))
+
+
+def read_new_password(stream: TextIO | None = None) -> str:
+    """The new password: typed twice at a terminal (not echoed), else the first line of stdin
+    (``printf '%s\\n' "$PW" | kiosk backoffice create-staff --username alice``)."""
+    source = stream if stream is not None else sys.stdin
+    if source.isatty():
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise BackOfficeError(422, "staff.password_mismatch", "the two passwords differ")
+        return first
+    return source.readline().rstrip("\r\n")
+
+
+def run_staff_command(db_url: str, command: str, username: str, *, display_name: str = "",
+                      actor: str = "cli", stream: TextIO | None = None) -> tuple[bool, str]:
+    """``kiosk backoffice create-staff`` / ``set-staff-password``: (ok, message for the user)."""
+    db = BackOfficeDB(db_url)
+    try:
+        db.create_schema()
+        password = read_new_password(stream)
+        if command == "create-staff":
+            name = create_staff_user(db, username, password, display_name=display_name, created_by=actor)
+            return True, f"staff account {name} created"
+        set_staff_password(db, username, password, staff=actor)
+        return True, f"password of {normalise_username(username)} changed; its sessions ended"
+    except BackOfficeError as err:
+        return False, f"[{err.code}] {err.message}"
+    finally:
+        db.close()
