@@ -5,552 +5,552 @@
     <name>Attract</name>
     <message>
         <source>24-hour self-service</source>
-        <translation type="unfinished"></translation>
+        <translation>24小时自助服务</translation>
     </message>
     <message>
         <source>Touch to start</source>
-        <translation type="unfinished"></translation>
+        <translation>点击屏幕开始</translation>
     </message>
 </context>
 <context>
     <name>Capture</name>
     <message>
         <source>Document %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 项材料，共 %2 项</translation>
     </message>
     <message>
         <source>Your ID card was read: no photo of it is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已读取身份证，无需拍摄。</translation>
     </message>
     <message>
         <source>Place the document under the camera, flat and inside the frame</source>
-        <translation type="unfinished"></translation>
+        <translation>请将材料平放在摄像头下方的框内</translation>
     </message>
     <message>
         <source>Pages: %1 (at least %2, at most %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>已拍 %1 页（至少 %2 页，最多 %3 页）</translation>
     </message>
     <message>
         <source>Retake</source>
-        <translation type="unfinished"></translation>
+        <translation>重拍</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Capture page</source>
-        <translation type="unfinished"></translation>
+        <translation>拍摄一页</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
 </context>
 <context>
     <name>Catalog</name>
     <message>
         <source>Choose a service</source>
-        <translation type="unfinished"></translation>
+        <translation>选择办理事项</translation>
     </message>
     <message>
         <source>Search: name, keyword or pinyin (e.g. gssldj)</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索：事项名称、关键词或拼音（如 gssldj）</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>No service matches. Try another word or a category.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有找到匹配的事项，请换个词或按分类查找。</translation>
     </message>
 </context>
 <context>
     <name>Consent</name>
     <message>
         <source>Your consent</source>
-        <translation type="unfinished"></translation>
+        <translation>授权确认</translation>
     </message>
     <message>
         <source>What we collect: your identity document data, the form you filled in and the pages you captured.</source>
-        <translation type="unfinished"></translation>
+        <translation>收集内容：证件信息、填写的表单及拍摄的材料。</translation>
     </message>
     <message>
         <source>Why: only to handle this application with the competent department.</source>
-        <translation type="unfinished"></translation>
+        <translation>用途：仅用于主管部门办理本次申请。</translation>
     </message>
     <message>
         <source>How long: stored encrypted on this terminal until the department has received it, then deleted within 30 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存期限：在本终端加密保存至部门接收，之后30天内删除。</translation>
     </message>
     <message>
         <source>I have read this and agree</source>
-        <translation type="unfinished"></translation>
+        <translation>我已阅读并同意</translation>
     </message>
     <message>
         <source>Submit application</source>
-        <translation type="unfinished"></translation>
+        <translation>提交申请</translation>
     </message>
 </context>
 <context>
     <name>End</name>
     <message>
         <source>Thank you</source>
-        <translation type="unfinished"></translation>
+        <translation>谢谢</translation>
     </message>
     <message>
         <source>Please take your receipt. Your details have been cleared from this screen.</source>
-        <translation type="unfinished"></translation>
+        <translation>请取走回执。您的信息已从本终端屏幕清除。</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
     <name>Footer</name>
     <message>
         <source>Home</source>
-        <translation type="unfinished"></translation>
+        <translation>首页</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation type="unfinished"></translation>
+        <translation>返回</translation>
     </message>
 </context>
 <context>
     <name>Form</name>
     <message>
         <source>Page %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 页，共 %2 页</translation>
     </message>
     <message>
         <source>Identified: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已核验身份：%1</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
 </context>
 <context>
     <name>Header</name>
     <message>
         <source>Standard view</source>
-        <translation type="unfinished"></translation>
+        <translation>标准模式</translation>
     </message>
     <message>
         <source>Large text</source>
-        <translation type="unfinished"></translation>
+        <translation>关怀模式</translation>
     </message>
     <message>
         <source>Help</source>
-        <translation type="unfinished"></translation>
+        <translation>求助</translation>
     </message>
     <message>
         <source>A member of staff has been called and will come to help you.</source>
-        <translation type="unfinished"></translation>
+        <translation>已呼叫工作人员，请稍候。</translation>
     </message>
 </context>
 <context>
     <name>Home</name>
     <message>
         <source>What would you like to do?</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择您要办理的业务</translation>
     </message>
     <message>
         <source>Apply for a service</source>
-        <translation type="unfinished"></translation>
+        <translation>事项办理</translation>
     </message>
     <message>
         <source>Business, social insurance, health, family and more</source>
-        <translation type="unfinished"></translation>
+        <translation>企业、社保、医疗、婚育养老等</translation>
     </message>
     <message>
         <source>Check progress</source>
-        <translation type="unfinished"></translation>
+        <translation>办件查询</translation>
     </message>
     <message>
         <source>With the tracking number or the QR code on your receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>凭受理编号或回执二维码查询</translation>
     </message>
     <message>
         <source>Collect a result</source>
-        <translation type="unfinished"></translation>
+        <translation>结果领取</translation>
     </message>
     <message>
         <source>Print a licence or certificate that is ready</source>
-        <translation type="unfinished"></translation>
+        <translation>打印已办结的证照</translation>
     </message>
     <message>
         <source>Business-support policies</source>
-        <translation type="unfinished"></translation>
+        <translation>惠企政策</translation>
     </message>
     <message>
         <source>Find the policies your company qualifies for</source>
-        <translation type="unfinished"></translation>
+        <translation>查找企业可享受的扶持政策</translation>
     </message>
 </context>
 <context>
     <name>Identify</name>
     <message>
         <source>Identify yourself</source>
-        <translation type="unfinished"></translation>
+        <translation>身份核验</translation>
     </message>
     <message>
         <source>ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>身份证</translation>
     </message>
     <message>
         <source>Place your ID card on the reader</source>
-        <translation type="unfinished"></translation>
+        <translation>请将身份证放在读卡区</translation>
     </message>
     <message>
         <source>Or type your document number</source>
-        <translation type="unfinished"></translation>
+        <translation>或输入证件号码</translation>
     </message>
     <message>
         <source>Hong Kong identity card</source>
-        <translation type="unfinished"></translation>
+        <translation>香港身份证</translation>
     </message>
     <message>
         <source>Home Return Permit</source>
-        <translation type="unfinished"></translation>
+        <translation>回乡证</translation>
     </message>
     <message>
         <source>Name as on the document</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名（与证件一致）</translation>
     </message>
     <message>
         <source>Confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>确认</translation>
     </message>
 </context>
 <context>
     <name>IdleOverlay</name>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>I am still here</source>
-        <translation type="unfinished"></translation>
+        <translation>我还在</translation>
     </message>
 </context>
 <context>
     <name>OutOfService</name>
     <message>
         <source>Temporarily out of service</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停服务</translation>
     </message>
 </context>
 <context>
     <name>PickupResult</name>
     <message>
         <source>Your result is ready</source>
-        <translation type="unfinished"></translation>
+        <translation>办理结果已可领取</translation>
     </message>
     <message>
         <source>Take the printed document from the printer below.</source>
-        <translation type="unfinished"></translation>
+        <translation>请从下方出纸口取走打印件。</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
     <name>PolicyLookup</name>
     <message>
         <source>Software and IT</source>
-        <translation type="unfinished"></translation>
+        <translation>软件和信息技术服务业</translation>
     </message>
     <message>
         <source>Manufacturing</source>
-        <translation type="unfinished"></translation>
+        <translation>制造业</translation>
     </message>
     <message>
         <source>Hotels and catering</source>
-        <translation type="unfinished"></translation>
+        <translation>住宿和餐饮业</translation>
     </message>
     <message>
         <source>Wholesale and retail</source>
-        <translation type="unfinished"></translation>
+        <translation>批发和零售业</translation>
     </message>
     <message>
         <source>Health and social work</source>
-        <translation type="unfinished"></translation>
+        <translation>卫生和社会工作</translation>
     </message>
     <message>
         <source>Research and technical services</source>
-        <translation type="unfinished"></translation>
+        <translation>科学研究和技术服务业</translation>
     </message>
     <message>
         <source>Micro</source>
-        <translation type="unfinished"></translation>
+        <translation>微型</translation>
     </message>
     <message>
         <source>Small</source>
-        <translation type="unfinished"></translation>
+        <translation>小型</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation>中型</translation>
     </message>
     <message>
         <source>Large</source>
-        <translation type="unfinished"></translation>
+        <translation>大型</translation>
     </message>
     <message>
         <source>Business-support policies</source>
-        <translation type="unfinished"></translation>
+        <translation>惠企政策</translation>
     </message>
     <message>
         <source>Unified social credit code</source>
-        <translation type="unfinished"></translation>
+        <translation>统一社会信用代码</translation>
     </message>
     <message>
         <source>Industry</source>
-        <translation type="unfinished"></translation>
+        <translation>所属行业</translation>
     </message>
     <message>
         <source>Company size</source>
-        <translation type="unfinished"></translation>
+        <translation>企业规模</translation>
     </message>
     <message>
         <source>Year established</source>
-        <translation type="unfinished"></translation>
+        <translation>成立年份</translation>
     </message>
     <message>
         <source>Find policies</source>
-        <translation type="unfinished"></translation>
+        <translation>查找政策</translation>
     </message>
 </context>
 <context>
     <name>PolicyResults</name>
     <message>
         <source>Policies for your company</source>
-        <translation type="unfinished"></translation>
+        <translation>贵企业可享受的政策</translation>
     </message>
     <message>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>申请</translation>
     </message>
 </context>
 <context>
     <name>Rating</name>
     <message>
         <source>Very poor</source>
-        <translation type="unfinished"></translation>
+        <translation>非常不满意</translation>
     </message>
     <message>
         <source>Poor</source>
-        <translation type="unfinished"></translation>
+        <translation>不满意</translation>
     </message>
     <message>
         <source>Fair</source>
-        <translation type="unfinished"></translation>
+        <translation>基本满意</translation>
     </message>
     <message>
         <source>Good</source>
-        <translation type="unfinished"></translation>
+        <translation>满意</translation>
     </message>
     <message>
         <source>Very good</source>
-        <translation type="unfinished"></translation>
+        <translation>非常满意</translation>
     </message>
     <message>
         <source>How was this service?</source>
-        <translation type="unfinished"></translation>
+        <translation>请对本次服务进行评价</translation>
     </message>
     <message>
         <source>Why? (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>原因（可选）</translation>
     </message>
     <message>
         <source>Skip</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>提交评价</translation>
     </message>
 </context>
 <context>
     <name>Receipt</name>
     <message>
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>受理编号</translation>
     </message>
     <message>
         <source>Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>结束</translation>
     </message>
     <message>
         <source>Rate this service</source>
-        <translation type="unfinished"></translation>
+        <translation>评价本次服务</translation>
     </message>
 </context>
 <context>
     <name>ResultPickup</name>
     <message>
         <source>Collect a result</source>
-        <translation type="unfinished"></translation>
+        <translation>结果领取</translation>
     </message>
     <message>
         <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
-        <translation type="unfinished"></translation>
+        <translation>1. 扫描或输入受理编号；2. 将申请人身份证放在读卡区。</translation>
     </message>
     <message>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
 </context>
 <context>
     <name>Review</name>
     <message>
         <source>Check your application</source>
-        <translation type="unfinished"></translation>
+        <translation>核对申请信息</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申请材料</translation>
     </message>
     <message>
         <source>read from your ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>已由身份证读取</translation>
     </message>
     <message>
         <source>%1 page(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 页</translation>
     </message>
     <message>
         <source>Everything is correct</source>
-        <translation type="unfinished"></translation>
+        <translation>信息无误</translation>
     </message>
 </context>
 <context>
     <name>ServiceDetail</name>
     <message>
         <source>Department: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>实施部门：%1</translation>
     </message>
     <message>
         <source>Visits to a window: at most %1</source>
-        <translation type="unfinished"></translation>
+        <translation>到窗口次数：最多 %1 次</translation>
     </message>
     <message>
         <source>Decision within %1 working day(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>承诺办结时限：%1 个工作日</translation>
     </message>
     <message>
         <source>Free of charge</source>
-        <translation type="unfinished"></translation>
+        <translation>不收费</translation>
     </message>
     <message>
         <source>Fee: CNY %1</source>
-        <translation type="unfinished"></translation>
+        <translation>收费：%1 元</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申请材料</translation>
     </message>
     <message>
         <source>scanned here</source>
-        <translation type="unfinished"></translation>
+        <translation>本机拍摄</translation>
     </message>
     <message>
         <source>original checked at a window</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口核验原件</translation>
     </message>
     <message>
         <source>Apply now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即申请</translation>
     </message>
 </context>
 <context>
     <name>StatusCheck</name>
     <message>
         <source>Check progress</source>
-        <translation type="unfinished"></translation>
+        <translation>办件查询</translation>
     </message>
     <message>
         <source>Scan the QR code on your receipt, or type the tracking number.</source>
-        <translation type="unfinished"></translation>
+        <translation>请扫描回执上的二维码，或输入受理编号。</translation>
     </message>
     <message>
         <source>Look up</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
 </context>
 <context>
     <name>StatusResult</name>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>办理进度</translation>
     </message>
     <message>
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>受理编号</translation>
     </message>
     <message>
         <source>Last known status on this terminal, updated %1</source>
-        <translation type="unfinished"></translation>
+        <translation>本终端最近记录的状态，更新于 %1</translation>
     </message>
 </context>
 <context>
     <name>StepIndicator</name>
     <message>
         <source>Choose</source>
-        <translation type="unfinished"></translation>
+        <translation>选事项</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>须知</translation>
     </message>
     <message>
         <source>Identify</source>
-        <translation type="unfinished"></translation>
+        <translation>核验</translation>
     </message>
     <message>
         <source>Form</source>
-        <translation type="unfinished"></translation>
+        <translation>填表</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申请材料</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>核对</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>授权</translation>
     </message>
     <message>
         <source>Receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>回执</translation>
     </message>
 </context>
 <context>
     <name>Submitting</name>
     <message>
         <source>Saving your application securely…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在安全保存您的申请……</translation>
     </message>
     <message>
         <source>Please wait, do not leave yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>请稍候，暂勿离开。</translation>
     </message>
 </context>
 </TS>

@@ -5,552 +5,552 @@
     <name>Attract</name>
     <message>
         <source>24-hour self-service</source>
-        <translation type="unfinished"></translation>
+        <translation>24小時自助服務</translation>
     </message>
     <message>
         <source>Touch to start</source>
-        <translation type="unfinished"></translation>
+        <translation>點擊螢幕開始</translation>
     </message>
 </context>
 <context>
     <name>Capture</name>
     <message>
         <source>Document %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 項材料，共 %2 項</translation>
     </message>
     <message>
         <source>Your ID card was read: no photo of it is needed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已讀取身份證，無需拍攝。</translation>
     </message>
     <message>
         <source>Place the document under the camera, flat and inside the frame</source>
-        <translation type="unfinished"></translation>
+        <translation>請將材料平放在攝像頭下方的框內</translation>
     </message>
     <message>
         <source>Pages: %1 (at least %2, at most %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>已拍 %1 頁（至少 %2 頁，最多 %3 頁）</translation>
     </message>
     <message>
         <source>Retake</source>
-        <translation type="unfinished"></translation>
+        <translation>重拍</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>刪除</translation>
     </message>
     <message>
         <source>Capture page</source>
-        <translation type="unfinished"></translation>
+        <translation>拍攝一頁</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
 </context>
 <context>
     <name>Catalog</name>
     <message>
         <source>Choose a service</source>
-        <translation type="unfinished"></translation>
+        <translation>選擇辦理事項</translation>
     </message>
     <message>
         <source>Search: name, keyword or pinyin (e.g. gssldj)</source>
-        <translation type="unfinished"></translation>
+        <translation>搜尋：事項名稱、關鍵詞或拼音（如 gssldj）</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>No service matches. Try another word or a category.</source>
-        <translation type="unfinished"></translation>
+        <translation>沒有找到匹配的事項，請換個詞或按分類查找。</translation>
     </message>
 </context>
 <context>
     <name>Consent</name>
     <message>
         <source>Your consent</source>
-        <translation type="unfinished"></translation>
+        <translation>授權確認</translation>
     </message>
     <message>
         <source>What we collect: your identity document data, the form you filled in and the pages you captured.</source>
-        <translation type="unfinished"></translation>
+        <translation>收集內容：證件資料、填寫的表單及拍攝的材料。</translation>
     </message>
     <message>
         <source>Why: only to handle this application with the competent department.</source>
-        <translation type="unfinished"></translation>
+        <translation>用途：僅用於主管部門辦理本次申請。</translation>
     </message>
     <message>
         <source>How long: stored encrypted on this terminal until the department has received it, then deleted within 30 days.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存期限：在本終端加密保存至部門接收，之後30天內刪除。</translation>
     </message>
     <message>
         <source>I have read this and agree</source>
-        <translation type="unfinished"></translation>
+        <translation>我已閱讀並同意</translation>
     </message>
     <message>
         <source>Submit application</source>
-        <translation type="unfinished"></translation>
+        <translation>提交申請</translation>
     </message>
 </context>
 <context>
     <name>End</name>
     <message>
         <source>Thank you</source>
-        <translation type="unfinished"></translation>
+        <translation>謝謝</translation>
     </message>
     <message>
         <source>Please take your receipt. Your details have been cleared from this screen.</source>
-        <translation type="unfinished"></translation>
+        <translation>請取走回執。您的資料已從本終端螢幕清除。</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
     <name>Footer</name>
     <message>
         <source>Home</source>
-        <translation type="unfinished"></translation>
+        <translation>首頁</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation type="unfinished"></translation>
+        <translation>返回</translation>
     </message>
 </context>
 <context>
     <name>Form</name>
     <message>
         <source>Page %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 頁，共 %2 頁</translation>
     </message>
     <message>
         <source>Identified: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已核驗身份：%1</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
 </context>
 <context>
     <name>Header</name>
     <message>
         <source>Standard view</source>
-        <translation type="unfinished"></translation>
+        <translation>標準模式</translation>
     </message>
     <message>
         <source>Large text</source>
-        <translation type="unfinished"></translation>
+        <translation>關懷模式</translation>
     </message>
     <message>
         <source>Help</source>
-        <translation type="unfinished"></translation>
+        <translation>求助</translation>
     </message>
     <message>
         <source>A member of staff has been called and will come to help you.</source>
-        <translation type="unfinished"></translation>
+        <translation>已呼叫工作人員，請稍候。</translation>
     </message>
 </context>
 <context>
     <name>Home</name>
     <message>
         <source>What would you like to do?</source>
-        <translation type="unfinished"></translation>
+        <translation>請選擇您要辦理的業務</translation>
     </message>
     <message>
         <source>Apply for a service</source>
-        <translation type="unfinished"></translation>
+        <translation>事項辦理</translation>
     </message>
     <message>
         <source>Business, social insurance, health, family and more</source>
-        <translation type="unfinished"></translation>
+        <translation>企業、社保、醫療、婚育養老等</translation>
     </message>
     <message>
         <source>Check progress</source>
-        <translation type="unfinished"></translation>
+        <translation>辦件查詢</translation>
     </message>
     <message>
         <source>With the tracking number or the QR code on your receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>憑受理編號或回執二維碼查詢</translation>
     </message>
     <message>
         <source>Collect a result</source>
-        <translation type="unfinished"></translation>
+        <translation>結果領取</translation>
     </message>
     <message>
         <source>Print a licence or certificate that is ready</source>
-        <translation type="unfinished"></translation>
+        <translation>打印已辦結的證照</translation>
     </message>
     <message>
         <source>Business-support policies</source>
-        <translation type="unfinished"></translation>
+        <translation>惠企政策</translation>
     </message>
     <message>
         <source>Find the policies your company qualifies for</source>
-        <translation type="unfinished"></translation>
+        <translation>查找企業可享受的扶持政策</translation>
     </message>
 </context>
 <context>
     <name>Identify</name>
     <message>
         <source>Identify yourself</source>
-        <translation type="unfinished"></translation>
+        <translation>身份核驗</translation>
     </message>
     <message>
         <source>ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>身份證</translation>
     </message>
     <message>
         <source>Place your ID card on the reader</source>
-        <translation type="unfinished"></translation>
+        <translation>請將身份證放在讀卡區</translation>
     </message>
     <message>
         <source>Or type your document number</source>
-        <translation type="unfinished"></translation>
+        <translation>或輸入證件號碼</translation>
     </message>
     <message>
         <source>Hong Kong identity card</source>
-        <translation type="unfinished"></translation>
+        <translation>香港身份證</translation>
     </message>
     <message>
         <source>Home Return Permit</source>
-        <translation type="unfinished"></translation>
+        <translation>回鄉證</translation>
     </message>
     <message>
         <source>Name as on the document</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名（與證件一致）</translation>
     </message>
     <message>
         <source>Confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>確認</translation>
     </message>
 </context>
 <context>
     <name>IdleOverlay</name>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>I am still here</source>
-        <translation type="unfinished"></translation>
+        <translation>我還在</translation>
     </message>
 </context>
 <context>
     <name>OutOfService</name>
     <message>
         <source>Temporarily out of service</source>
-        <translation type="unfinished"></translation>
+        <translation>暫停服務</translation>
     </message>
 </context>
 <context>
     <name>PickupResult</name>
     <message>
         <source>Your result is ready</source>
-        <translation type="unfinished"></translation>
+        <translation>辦理結果已可領取</translation>
     </message>
     <message>
         <source>Take the printed document from the printer below.</source>
-        <translation type="unfinished"></translation>
+        <translation>請從下方出紙口取走打印件。</translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
 </context>
 <context>
     <name>PolicyLookup</name>
     <message>
         <source>Software and IT</source>
-        <translation type="unfinished"></translation>
+        <translation>軟件和信息技術服務業</translation>
     </message>
     <message>
         <source>Manufacturing</source>
-        <translation type="unfinished"></translation>
+        <translation>製造業</translation>
     </message>
     <message>
         <source>Hotels and catering</source>
-        <translation type="unfinished"></translation>
+        <translation>住宿和餐飲業</translation>
     </message>
     <message>
         <source>Wholesale and retail</source>
-        <translation type="unfinished"></translation>
+        <translation>批發和零售業</translation>
     </message>
     <message>
         <source>Health and social work</source>
-        <translation type="unfinished"></translation>
+        <translation>衞生和社會工作</translation>
     </message>
     <message>
         <source>Research and technical services</source>
-        <translation type="unfinished"></translation>
+        <translation>科學研究和技術服務業</translation>
     </message>
     <message>
         <source>Micro</source>
-        <translation type="unfinished"></translation>
+        <translation>微型</translation>
     </message>
     <message>
         <source>Small</source>
-        <translation type="unfinished"></translation>
+        <translation>小型</translation>
     </message>
     <message>
         <source>Medium</source>
-        <translation type="unfinished"></translation>
+        <translation>中型</translation>
     </message>
     <message>
         <source>Large</source>
-        <translation type="unfinished"></translation>
+        <translation>大型</translation>
     </message>
     <message>
         <source>Business-support policies</source>
-        <translation type="unfinished"></translation>
+        <translation>惠企政策</translation>
     </message>
     <message>
         <source>Unified social credit code</source>
-        <translation type="unfinished"></translation>
+        <translation>統一社會信用代碼</translation>
     </message>
     <message>
         <source>Industry</source>
-        <translation type="unfinished"></translation>
+        <translation>所屬行業</translation>
     </message>
     <message>
         <source>Company size</source>
-        <translation type="unfinished"></translation>
+        <translation>企業規模</translation>
     </message>
     <message>
         <source>Year established</source>
-        <translation type="unfinished"></translation>
+        <translation>成立年份</translation>
     </message>
     <message>
         <source>Find policies</source>
-        <translation type="unfinished"></translation>
+        <translation>查找政策</translation>
     </message>
 </context>
 <context>
     <name>PolicyResults</name>
     <message>
         <source>Policies for your company</source>
-        <translation type="unfinished"></translation>
+        <translation>貴企業可享受的政策</translation>
     </message>
     <message>
         <source>Apply</source>
-        <translation type="unfinished"></translation>
+        <translation>申請</translation>
     </message>
 </context>
 <context>
     <name>Rating</name>
     <message>
         <source>Very poor</source>
-        <translation type="unfinished"></translation>
+        <translation>非常不滿意</translation>
     </message>
     <message>
         <source>Poor</source>
-        <translation type="unfinished"></translation>
+        <translation>不滿意</translation>
     </message>
     <message>
         <source>Fair</source>
-        <translation type="unfinished"></translation>
+        <translation>基本滿意</translation>
     </message>
     <message>
         <source>Good</source>
-        <translation type="unfinished"></translation>
+        <translation>滿意</translation>
     </message>
     <message>
         <source>Very good</source>
-        <translation type="unfinished"></translation>
+        <translation>非常滿意</translation>
     </message>
     <message>
         <source>How was this service?</source>
-        <translation type="unfinished"></translation>
+        <translation>請對本次服務進行評價</translation>
     </message>
     <message>
         <source>Why? (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>原因（可選）</translation>
     </message>
     <message>
         <source>Skip</source>
-        <translation type="unfinished"></translation>
+        <translation>跳過</translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished"></translation>
+        <translation>提交評價</translation>
     </message>
 </context>
 <context>
     <name>Receipt</name>
     <message>
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>受理編號</translation>
     </message>
     <message>
         <source>Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>結束</translation>
     </message>
     <message>
         <source>Rate this service</source>
-        <translation type="unfinished"></translation>
+        <translation>評價本次服務</translation>
     </message>
 </context>
 <context>
     <name>ResultPickup</name>
     <message>
         <source>Collect a result</source>
-        <translation type="unfinished"></translation>
+        <translation>結果領取</translation>
     </message>
     <message>
         <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
-        <translation type="unfinished"></translation>
+        <translation>1. 掃描或輸入受理編號；2. 將申請人身份證放在讀卡區。</translation>
     </message>
     <message>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>繼續</translation>
     </message>
 </context>
 <context>
     <name>Review</name>
     <message>
         <source>Check your application</source>
-        <translation type="unfinished"></translation>
+        <translation>核對申請資料</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申請材料</translation>
     </message>
     <message>
         <source>read from your ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>已由身份證讀取</translation>
     </message>
     <message>
         <source>%1 page(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 頁</translation>
     </message>
     <message>
         <source>Everything is correct</source>
-        <translation type="unfinished"></translation>
+        <translation>資料無誤</translation>
     </message>
 </context>
 <context>
     <name>ServiceDetail</name>
     <message>
         <source>Department: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>實施部門：%1</translation>
     </message>
     <message>
         <source>Visits to a window: at most %1</source>
-        <translation type="unfinished"></translation>
+        <translation>到窗口次數：最多 %1 次</translation>
     </message>
     <message>
         <source>Decision within %1 working day(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>承諾辦結時限：%1 個工作日</translation>
     </message>
     <message>
         <source>Free of charge</source>
-        <translation type="unfinished"></translation>
+        <translation>不收費</translation>
     </message>
     <message>
         <source>Fee: CNY %1</source>
-        <translation type="unfinished"></translation>
+        <translation>收費：%1 元</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申請材料</translation>
     </message>
     <message>
         <source>scanned here</source>
-        <translation type="unfinished"></translation>
+        <translation>本機拍攝</translation>
     </message>
     <message>
         <source>original checked at a window</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口核驗原件</translation>
     </message>
     <message>
         <source>Apply now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即申請</translation>
     </message>
 </context>
 <context>
     <name>StatusCheck</name>
     <message>
         <source>Check progress</source>
-        <translation type="unfinished"></translation>
+        <translation>辦件查詢</translation>
     </message>
     <message>
         <source>Scan the QR code on your receipt, or type the tracking number.</source>
-        <translation type="unfinished"></translation>
+        <translation>請掃描回執上的二維碼，或輸入受理編號。</translation>
     </message>
     <message>
         <source>Look up</source>
-        <translation type="unfinished"></translation>
+        <translation>查詢</translation>
     </message>
 </context>
 <context>
     <name>StatusResult</name>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>辦理進度</translation>
     </message>
     <message>
         <source>Tracking number</source>
-        <translation type="unfinished"></translation>
+        <translation>受理編號</translation>
     </message>
     <message>
         <source>Last known status on this terminal, updated %1</source>
-        <translation type="unfinished"></translation>
+        <translation>本終端最近記錄的狀態，更新於 %1</translation>
     </message>
 </context>
 <context>
     <name>StepIndicator</name>
     <message>
         <source>Choose</source>
-        <translation type="unfinished"></translation>
+        <translation>選事項</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>須知</translation>
     </message>
     <message>
         <source>Identify</source>
-        <translation type="unfinished"></translation>
+        <translation>核驗</translation>
     </message>
     <message>
         <source>Form</source>
-        <translation type="unfinished"></translation>
+        <translation>填表</translation>
     </message>
     <message>
         <source>Documents</source>
-        <translation type="unfinished"></translation>
+        <translation>申請材料</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>核對</translation>
     </message>
     <message>
         <source>Consent</source>
-        <translation type="unfinished"></translation>
+        <translation>授權</translation>
     </message>
     <message>
         <source>Receipt</source>
-        <translation type="unfinished"></translation>
+        <translation>回執</translation>
     </message>
 </context>
 <context>
     <name>Submitting</name>
     <message>
         <source>Saving your application securely…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在安全保存您的申請……</translation>
     </message>
     <message>
         <source>Please wait, do not leave yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>請稍候，暫勿離開。</translation>
     </message>
 </context>
 </TS>

@@ -150,19 +150,19 @@ class ScriptDriver:
             expect_error = bool(args.pop("expect_error", False))
             try:
                 self.perform(name, args)
-                refused = bool(self.journey.view().error or self.journey.view().field_errors)
-                if refused and not expect_error:
-                    raise StepFailed(f"refused: {self.journey.view().error or self.journey.view().field_errors}")
+                view = self.journey.view()
+                if (view.error or view.field_errors) and not expect_error:
+                    raise StepFailed(f"refused: {view.error or dict(view.field_errors)}")
             except StepFailed as err:
                 failures += 1
                 log.error("step %d (%s) failed: %s", n, name, err)
-            self.shot(f"{name}-{self.window.session.screen}")
+            self.shot(f"{name}-{self.journey.state.value}")
         return failures
 
     def _expand(self, value: Any) -> Any:
         return (self.last_receipt or "") if value == "$receipt" else value
 
-    def perform(self, name: str, a: dict[str, Any]) -> None:  # noqa: C901 - one table of steps
+    def perform(self, name: str, a: dict[str, Any]) -> None:
         s = self.window.session
         simple = {
             "start": "startButton", "choose_apply": "homeApply",

@@ -41,7 +41,7 @@ class QrImageProvider(QQuickImageProvider):
     def __init__(self) -> None:
         super().__init__(QQuickImageProvider.ImageType.Image)
 
-    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:
         side = max(requested.width(), requested.height(), 0) or 480
         image = qr_image(image_id, side)
         size.setWidth(image.width())
@@ -54,7 +54,7 @@ class PageImageProvider(QQuickImageProvider):
         super().__init__(QQuickImageProvider.ImageType.Image)
         self._store = store
 
-    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:  # noqa: N802
+    def requestImage(self, image_id: str, size: QSize, requested: QSize) -> QImage:
         image = self._store.image(image_id)
         if image is None:  # wiped meanwhile: a blank tile, never an old page
             image = QImage(36, 48, QImage.Format.Format_RGB32)

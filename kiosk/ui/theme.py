@@ -94,23 +94,23 @@ class Theme(QObject):
     # ------------------------------------------------------------------ sizes
 
     @Property(int, notify=changed)
-    def minTouch(self) -> int:  # noqa: N802 - QML property name
+    def minTouch(self) -> int:
         return round(self._min_touch * (1.2 if self._care else 1.0))
 
     @Property(int, notify=changed)
-    def fontBody(self) -> int:  # noqa: N802
+    def fontBody(self) -> int:
         return round(30 * self._scale())
 
     @Property(int, notify=changed)
-    def fontSmall(self) -> int:  # noqa: N802
+    def fontSmall(self) -> int:
         return round(24 * self._scale())
 
     @Property(int, notify=changed)
-    def fontTitle(self) -> int:  # noqa: N802
+    def fontTitle(self) -> int:
         return round(44 * self._scale())
 
     @Property(int, notify=changed)
-    def fontHuge(self) -> int:  # noqa: N802
+    def fontHuge(self) -> int:
         return round(64 * self._scale())
 
     @Property(int, notify=changed)
@@ -126,23 +126,23 @@ class Theme(QObject):
         return 16
 
     @Property(int, notify=changed)
-    def borderWidth(self) -> int:  # noqa: N802
+    def borderWidth(self) -> int:
         return 4 if self._care else 2
 
     @Property(int, notify=changed)
-    def headerHeight(self) -> int:  # noqa: N802
+    def headerHeight(self) -> int:
         return self.minTouch + 40
 
     @Property(int, notify=changed)
-    def footerHeight(self) -> int:  # noqa: N802
+    def footerHeight(self) -> int:
         return self.minTouch + 40
 
     @Property(int, notify=changed)
-    def tileColumns(self) -> int:  # noqa: N802
+    def tileColumns(self) -> int:
         return 2 if self._portrait else 3
 
     @Property(str, constant=True)
-    def fontFamily(self) -> str:  # noqa: N802
+    def fontFamily(self) -> str:
         return "WenQuanYi Zen Hei"
 
     # ------------------------------------------------------------------ colours
@@ -163,7 +163,7 @@ class Theme(QObject):
         return self._colour("primary")
 
     @Property(QColor, notify=changed)
-    def onPrimary(self) -> QColor:  # noqa: N802
+    def onPrimary(self) -> QColor:
         return self._colour("onPrimary")
 
     @Property(QColor, notify=changed)
@@ -191,7 +191,7 @@ class Theme(QObject):
         return self._colour("header")
 
     @Property(QColor, notify=changed)
-    def onHeader(self) -> QColor:  # noqa: N802
+    def onHeader(self) -> QColor:
         return self._colour("onHeader")
 
     @Property(QColor, notify=changed)

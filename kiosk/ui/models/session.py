@@ -172,11 +172,11 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ global intents
 
     @Slot(bool)
-    def setCareMode(self, on: bool) -> None:  # noqa: N802 - QML slot names
+    def setCareMode(self, on: bool) -> None:
         self._call(Intent.SET_CARE_MODE, self._journey.set_care_mode, on)
 
     @Slot(str)
-    def setLanguage(self, language: str) -> None:  # noqa: N802
+    def setLanguage(self, language: str) -> None:
         self._call(Intent.SET_LANGUAGE, self._journey.set_language, self._lang(language))
 
     @Slot()
@@ -192,11 +192,11 @@ class SessionModel(QObject):
         self._call(Intent.CANCEL, self._journey.cancel)
 
     @Slot()
-    def stillHere(self) -> None:  # noqa: N802
+    def stillHere(self) -> None:
         self._call(Intent.STILL_HERE, self._journey.still_here)
 
     @Slot()
-    def callStaff(self) -> None:  # noqa: N802
+    def callStaff(self) -> None:
         """The help button: a banner now; the back office's staff call comes with sync."""
         log.info("help requested in %s", self._journey.state.value)
         self._staff_called = True
@@ -209,29 +209,29 @@ class SessionModel(QObject):
         self._call(Intent.START, self._journey.start)
 
     @Slot(str)
-    def chooseLanguage(self, language: str) -> None:  # noqa: N802
+    def chooseLanguage(self, language: str) -> None:
         self._call(Intent.CHOOSE_LANGUAGE, self._journey.choose_language, self._lang(language))
 
     @Slot()
-    def chooseApply(self) -> None:  # noqa: N802
+    def chooseApply(self) -> None:
         self._call(Intent.CHOOSE_APPLY, self._journey.choose_apply)
 
     @Slot()
-    def chooseStatusCheck(self) -> None:  # noqa: N802
+    def chooseStatusCheck(self) -> None:
         self._call(Intent.CHOOSE_STATUS_CHECK, self._journey.choose_status_check)
 
     @Slot()
-    def chooseResultPickup(self) -> None:  # noqa: N802
+    def chooseResultPickup(self) -> None:
         self._call(Intent.CHOOSE_RESULT_PICKUP, self._journey.choose_result_pickup)
 
     @Slot()
-    def choosePolicyLookup(self) -> None:  # noqa: N802
+    def choosePolicyLookup(self) -> None:
         self._call(Intent.CHOOSE_POLICY_LOOKUP, self._journey.choose_policy_lookup)
 
     # ------------------------------------------------------------------ application
 
     @Slot(str)
-    def browseCategory(self, category: str) -> None:  # noqa: N802
+    def browseCategory(self, category: str) -> None:
         self._call(Intent.BROWSE_CATEGORY, self._journey.browse_category, category or None)
 
     @Slot(str)
@@ -239,15 +239,15 @@ class SessionModel(QObject):
         self._call(Intent.SEARCH, self._journey.search, query)
 
     @Slot(str)
-    def selectItem(self, code: str) -> None:  # noqa: N802
+    def selectItem(self, code: str) -> None:
         self._call(Intent.SELECT_ITEM, self._journey.select_item, code)
 
     @Slot()
-    def beginApplication(self) -> None:  # noqa: N802
+    def beginApplication(self) -> None:
         self._call(Intent.BEGIN_APPLICATION, self._journey.begin_application)
 
     @Slot(str, str, str)
-    def enterIdManually(self, kind: str, number: str, name: str) -> None:  # noqa: N802
+    def enterIdManually(self, kind: str, number: str, name: str) -> None:
         if kind not in self._manual_kinds():
             log.info("manual id kind %s not offered here", kind)
             return
@@ -255,16 +255,16 @@ class SessionModel(QObject):
                    name=name)
 
     @Slot(str, str)
-    def setFieldValue(self, field_id: str, value: str) -> None:  # noqa: N802
+    def setFieldValue(self, field_id: str, value: str) -> None:
         """Typing: kept as a draft (no property change, so the field keeps its focus)."""
         self._draft[field_id] = value
 
     @Slot()
-    def submitPage(self) -> None:  # noqa: N802
+    def submitPage(self) -> None:
         self._call(Intent.SUBMIT_PAGE, self._journey.submit_page, dict(self._draft))
 
     @Slot()
-    def capturePage(self) -> None:  # noqa: N802
+    def capturePage(self) -> None:
         material = self._current_material_id()
         if material is None:
             return
@@ -275,7 +275,7 @@ class SessionModel(QObject):
             self.previews.add(material, image)
 
     @Slot(int)
-    def retakePage(self, index: int) -> None:  # noqa: N802
+    def retakePage(self, index: int) -> None:
         material = self._current_material_id()
         if material is None:
             return
@@ -285,7 +285,7 @@ class SessionModel(QObject):
             self.previews.replace(material, index, image)
 
     @Slot(int)
-    def removePage(self, index: int) -> None:  # noqa: N802
+    def removePage(self, index: int) -> None:
         material = self._current_material_id()
         if material is None:
             return
@@ -293,23 +293,23 @@ class SessionModel(QObject):
         self.previews.remove(material, index)
 
     @Slot()
-    def finishMaterial(self) -> None:  # noqa: N802
+    def finishMaterial(self) -> None:
         self._call(Intent.FINISH_MATERIAL, self._journey.finish_material)
 
     @Slot()
-    def confirmReview(self) -> None:  # noqa: N802
+    def confirmReview(self) -> None:
         self._call(Intent.CONFIRM_REVIEW, self._journey.confirm_review)
 
     @Slot(int)
-    def editFormPage(self, page: int) -> None:  # noqa: N802
+    def editFormPage(self, page: int) -> None:
         self._call(Intent.EDIT_FORM_PAGE, self._journey.edit_form_page, page)
 
     @Slot(str)
-    def editMaterial(self, material_id: str) -> None:  # noqa: N802
+    def editMaterial(self, material_id: str) -> None:
         self._call(Intent.EDIT_MATERIAL, self._journey.edit_material, material_id)
 
     @Slot(bool)
-    def setConsent(self, given: bool) -> None:  # noqa: N802
+    def setConsent(self, given: bool) -> None:
         if given:
             self._call(Intent.ACCEPT_CONSENT, self._journey.accept_consent, CONSENT_VERSION)
         else:
@@ -335,7 +335,7 @@ class SessionModel(QObject):
         self._call(Intent.SUBMIT_FAILED, self._journey.submit_failed, key)
 
     @Slot()
-    def continueToRating(self) -> None:  # noqa: N802
+    def continueToRating(self) -> None:
         self._call(Intent.CONTINUE_TO_RATING, self._journey.continue_to_rating)
 
     @Slot()
@@ -348,7 +348,7 @@ class SessionModel(QObject):
         self._call(Intent.RATE, self._journey.rate, int(level), codes)
 
     @Slot()
-    def skipRating(self) -> None:  # noqa: N802
+    def skipRating(self) -> None:
         self._call(Intent.SKIP_RATING, self._journey.skip_rating)
 
     @Slot()
@@ -358,19 +358,19 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ branches
 
     @Slot(str)
-    def lookupStatus(self, tracking_no: str) -> None:  # noqa: N802
+    def lookupStatus(self, tracking_no: str) -> None:
         self._call(Intent.LOOKUP_STATUS, self._journey.lookup_status, tracking_no)
 
     @Slot(str)
-    def enterPickupTracking(self, tracking_no: str) -> None:  # noqa: N802
+    def enterPickupTracking(self, tracking_no: str) -> None:
         self._call(Intent.ENTER_PICKUP_TRACKING, self._journey.enter_pickup_tracking, tracking_no)
 
     @Slot()
-    def pickupDone(self) -> None:  # noqa: N802
+    def pickupDone(self) -> None:
         self._call(Intent.PICKUP_DONE, self._journey.pickup_done)
 
     @Slot(str, str, str, str)
-    def lookupPolicies(self, uscc: str, industry: str, size: str, year: str) -> None:  # noqa: N802
+    def lookupPolicies(self, uscc: str, industry: str, size: str, year: str) -> None:
         try:
             established = int(year.strip())
         except ValueError:
@@ -379,7 +379,7 @@ class SessionModel(QObject):
                    established)
 
     @Slot(str)
-    def applyPolicy(self, policy_id: str) -> None:  # noqa: N802
+    def applyPolicy(self, policy_id: str) -> None:
         self._call(Intent.APPLY_POLICY, self._journey.apply_policy, policy_id)
 
     # ------------------------------------------------------------------ helpers
@@ -426,7 +426,7 @@ class SessionModel(QObject):
         return self._view.state.value
 
     @Property(bool, notify=changed)
-    def idleWarning(self) -> bool:  # noqa: N802
+    def idleWarning(self) -> bool:
         return self._view.state is State.IDLE_WARNING
 
     @Property(str, notify=changed)
@@ -434,7 +434,7 @@ class SessionModel(QObject):
         return self._view.language
 
     @Property(str, notify=changed)
-    def keyboardLocale(self) -> str:  # noqa: N802
+    def keyboardLocale(self) -> str:
         return KEYBOARD_LOCALES[self._view.language]
 
     @Property("QVariantList", notify=changed)
@@ -442,27 +442,27 @@ class SessionModel(QObject):
         return [{"code": c, "label": LANGUAGE_NAMES[c]} for c in self._config.terminal.languages]
 
     @Property(bool, notify=changed)
-    def careMode(self) -> bool:  # noqa: N802
+    def careMode(self) -> bool:
         return self._view.care_mode
 
     @Property(int, notify=tickChanged)
-    def secondsLeft(self) -> int:  # noqa: N802
+    def secondsLeft(self) -> int:
         return int(self._seconds_left + 0.999) if self._seconds_left >= 0 else -1
 
     @Property(bool, notify=changed)
-    def inSession(self) -> bool:  # noqa: N802
+    def inSession(self) -> bool:
         return self._view.state not in (State.ATTRACT, State.OUT_OF_SERVICE)
 
     @Property(bool, notify=changed)
-    def canGoBack(self) -> bool:  # noqa: N802
+    def canGoBack(self) -> bool:
         return Intent.BACK in allowed_intents(self._view.state)
 
     @Property(bool, notify=changed)
-    def canGoHome(self) -> bool:  # noqa: N802
+    def canGoHome(self) -> bool:
         return Intent.HOME in allowed_intents(self._view.state) and self._view.state is not State.HOME
 
     @Property(bool, notify=staffCalledChanged)
-    def staffCalled(self) -> bool:  # noqa: N802
+    def staffCalled(self) -> bool:
         return self._staff_called
 
     @Property(str, notify=changed)
@@ -470,24 +470,24 @@ class SessionModel(QObject):
         return self._t(self._view.error)
 
     @Property(str, notify=changed)
-    def errorKey(self) -> str:  # noqa: N802
+    def errorKey(self) -> str:
         return self._view.error or ""
 
     @Property(str, notify=changed)
-    def idleText(self) -> str:  # noqa: N802
+    def idleText(self) -> str:
         return self._t("journey.idle_warning")
 
     @Property(str, notify=changed)
-    def terminalName(self) -> str:  # noqa: N802
+    def terminalName(self) -> str:
         return self._config.terminal.name.get(self._view.language)
 
     @Property(int, notify=changed)
-    def stepIndex(self) -> int:  # noqa: N802
+    def stepIndex(self) -> int:
         screen = self._screen()
         return APPLICATION_STEPS.index(screen) if screen in APPLICATION_STEPS else -1
 
     @Property(str, notify=changed)
-    def outOfServiceText(self) -> str:  # noqa: N802
+    def outOfServiceText(self) -> str:
         return self._t(self._view.out_of_service_key)
 
     # ------------------------------------------------------------------ attract, catalogue
@@ -546,36 +546,36 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ identify
 
     @Property(bool, notify=changed)
-    def cardReader(self) -> bool:  # noqa: N802
+    def cardReader(self) -> bool:
         return "id_card" in self._config.terminal.identification
 
     @Property("QVariantList", notify=changed)
-    def manualKinds(self) -> list[str]:  # noqa: N802
+    def manualKinds(self) -> list[str]:
         return self._manual_kinds()
 
     @Property(str, notify=changed)
-    def idMasked(self) -> str:  # noqa: N802
+    def idMasked(self) -> str:
         return self._view.id_masked
 
     # ------------------------------------------------------------------ form
 
     @Property(int, notify=changed)
-    def formPage(self) -> int:  # noqa: N802
+    def formPage(self) -> int:
         return self._view.form_page
 
     @Property(int, notify=changed)
-    def formPages(self) -> int:  # noqa: N802
+    def formPages(self) -> int:
         return self._view.form_pages
 
     @Property(str, notify=changed)
-    def formTitle(self) -> str:  # noqa: N802
+    def formTitle(self) -> str:
         item = self._item()
-        if item is None or self._view.state is not State.FORM and self._screen() != "form":
+        if item is None or (self._view.state is not State.FORM and self._screen() != "form"):
             return ""
         return item.form[self._view.form_page].title.get(self._view.language)
 
     @Property("QVariantList", notify=changed)
-    def formFields(self) -> list[dict[str, Any]]:  # noqa: N802
+    def formFields(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "form":
             return []
@@ -616,7 +616,7 @@ class SessionModel(QObject):
     # ------------------------------------------------------------------ review, consent
 
     @Property("QVariantList", notify=changed)
-    def reviewFields(self) -> list[dict[str, Any]]:  # noqa: N802
+    def reviewFields(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "review":
             return []
@@ -632,7 +632,7 @@ class SessionModel(QObject):
         return out
 
     @Property("QVariantList", notify=changed)
-    def reviewMaterials(self) -> list[dict[str, Any]]:  # noqa: N802
+    def reviewMaterials(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "review":
             return []
@@ -642,11 +642,11 @@ class SessionModel(QObject):
                  "byCard": s.satisfied_by_card} for s in self._view.materials]
 
     @Property(bool, notify=changed)
-    def consentGiven(self) -> bool:  # noqa: N802
+    def consentGiven(self) -> bool:
         return self._view.consent_given
 
     @Property(str, notify=changed)
-    def itemName(self) -> str:  # noqa: N802
+    def itemName(self) -> str:
         item = self._item()
         if item is None and self._view.receipt is not None:
             item = self._catalog.item(self._view.receipt.item_code)
@@ -667,13 +667,13 @@ class SessionModel(QObject):
                 "nextSteps": translate("receipt.next_step.default", lang)}
 
     @Property("QVariantList", notify=changed)
-    def ratingReasons(self) -> list[dict[str, str]]:  # noqa: N802
+    def ratingReasons(self) -> list[dict[str, str]]:
         return [{"code": r, "label": self._t(f"rating.reason.{r}")} for r in RATING_REASONS]
 
     # ------------------------------------------------------------------ status, pickup, policies
 
     @Property("QVariantMap", notify=changed)
-    def statusResult(self) -> dict[str, Any]:  # noqa: N802
+    def statusResult(self) -> dict[str, Any]:
         row = self._view.status_row
         if row is None:
             return {}
@@ -709,11 +709,11 @@ class SessionModel(QObject):
         return out
 
     @Property(str, notify=changed)
-    def noPolicyText(self) -> str:  # noqa: N802
+    def noPolicyText(self) -> str:
         return self._t("policy.no_match")
 
     @Property("QVariantMap", notify=changed)
-    def fieldErrors(self) -> dict[str, str]:  # noqa: N802
+    def fieldErrors(self) -> dict[str, str]:
         return {k: self._t(v) for k, v in self._view.field_errors}
 
     # ------------------------------------------------------------------ for tests and the driver

@@ -26,20 +26,33 @@ Item {
             height: Theme.portrait ? parent.width * 0.6 : Theme.minTouch * 4
             color: "#202428"
             radius: Theme.radius
-            KText {
-                anchors.centerIn: parent
-                width: parent.width * 0.8
-                horizontalAlignment: Text.AlignHCenter
-                color: "#E0E0E0"
-                text: qsTr("Place the document under the camera, flat and inside the frame")
-            }
             Rectangle {
+                id: frame
                 anchors.centerIn: parent
                 width: parent.height * 0.62
                 height: parent.height * 0.88
                 color: "transparent"
                 border.color: "#4CAF50"
                 border.width: 4
+                Image {
+                    // placeholder preview: the last captured page (the live camera comes later)
+                    objectName: "lastPage"
+                    anchors { fill: parent; margins: 8 }
+                    readonly property var thumbs: session.material.thumbnails || []
+                    source: thumbs.length ? thumbs[thumbs.length - 1] : ""
+                    visible: thumbs.length > 0
+                    cache: false
+                    fillMode: Image.PreserveAspectFit
+                }
+            }
+            KText {
+                anchors { bottom: parent.bottom; bottomMargin: 12; horizontalCenter: parent.horizontalCenter }
+                width: parent.width * 0.9
+                horizontalAlignment: Text.AlignHCenter
+                color: "#E0E0E0"
+                style: Text.Outline
+                styleColor: "#202428"
+                text: qsTr("Place the document under the camera, flat and inside the frame")
             }
         }
         KText {

@@ -1,0 +1,89 @@
+"""The real kiosk UI for tests: a KioskWindow over a real journey, catalogue and encrypted
+outbox under ``tmp_path``, a FakeClock (idle timeouts without sleeping) and the script driver
+for taps and typing."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from pathlib import Path
+
+from kiosk.app import Core, build_core
+from kiosk.catalog.model import Device
+from kiosk.config import Config, load_config
+from kiosk.demo import simulated_card, synthetic_page
+from kiosk.journey import FakeClock, Journey, OutboxPort
+from kiosk.ui.driver import ScriptDriver
+from kiosk.ui.window import KioskWindow
+
+
+class FakeDevices:
+    """Device availability the test sets: everything works unless listed in ``down``."""
+
+    def __init__(self) -> None:
+        self.down: set[str] = set()
+
+    def available(self, device: Device) -> bool:
+        return device not in self.down
+
+
+def write_config(tmp_path: Path, profile: str = "demo") -> Config:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        f"""
+profile = "{profile}"
+[paths]
+data_dir = "{tmp_path / 'data'}"
+log_file = "{tmp_path / 'data' / 'logs' / 'kiosk.log'}"
+[keyring]
+file = "{tmp_path / 'data' / 'keyring' / 'kiosk-keyring.cfg'}"
+master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
+""",
+        encoding="utf-8",
+    )
+    # an existing master secret: a fresh one is announced with a warning
+    secret = tmp_path / "secret" / "master.key"
+    secret.parent.mkdir(mode=0o700, exist_ok=True)
+    secret.write_bytes(secrets.token_bytes(32))
+    os.chmod(secret, 0o600)  # noqa: PTH101
+    return load_config(path)
+
+
+@dataclasses.dataclass
+class Ui:
+    config: Config
+    core: Core
+    clock: FakeClock
+    devices: FakeDevices
+    journey: Journey
+    window: KioskWindow
+    driver: ScriptDriver
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.window.session
+
+    def close(self) -> None:
+        self.window.close()
+        self.core.close()
+
+
+def open_ui(qapp: object, tmp_path: Path, *, profile: str = "demo",
+            outbox: OutboxPort | None = None, orientation: str = "portrait",
+            screenshots: Path | None = None) -> Ui:
+    config = write_config(tmp_path, profile)
+    core = build_core(config, log_to_stderr=False)
+    clock = FakeClock()
+    devices = FakeDevices()
+    journey = Journey(config=config, catalog=core.catalog, outbox=outbox or core.outbox,
+                      clock=clock, devices=devices, secrets=core.secrets,
+                      owner_verifier=core.outbox)
+    window = KioskWindow(qapp, config=config, journey=journey,  # type: ignore[arg-type]
+                         outbox=outbox or core.outbox, page_source=synthetic_page,
+                         orientation=orientation, tick_ms=0)  # type: ignore[arg-type]
+    window.show(fullscreen=False)
+    driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
+                          card_factory=simulated_card)
+    driver.settle()
+    return Ui(config, core, clock, devices, journey, window, driver)

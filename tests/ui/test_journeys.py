@@ -1,0 +1,47 @@
+"""End to end through the real UI: taps, typing and a simulated card, the real encrypted
+outbox in tmp; the scripts shipped in assets/demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import ASSETS_DIR
+from kiosk.journey import State
+from tests.ui.harness import open_ui
+
+SCRIPTS = ASSETS_DIR / "demo"
+
+
+def _steps(name: str) -> list[dict[str, object]]:
+    return json.loads((SCRIPTS / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def test_business_licence_application_lands_in_the_outbox(qapp: object, tmp_path: Path) -> None:
+    ui = open_ui(qapp, tmp_path, screenshots=tmp_path / "shots")
+    try:
+        failures = ui.driver.run(_steps("ui-business-licence.json"))
+        assert failures == 0
+        tracking = ui.driver.last_receipt
+        assert tracking
+        row = ui.core.outbox.find_by_tracking(tracking)
+        assert row is not None and row.status == "queued"
+        assert row.item_code == "44030400SC-XK-0001" and len(row.attachments) == 6
+        assert row.rating == 5
+        assert ui.journey.state is State.ATTRACT and ui.journey.personal_values() == []
+        shots = sorted((tmp_path / "shots").glob("*.png"))
+        assert len(shots) == len(_steps("ui-business-licence.json")) + 1
+        assert any("receipt" in p.name for p in shots)
+    finally:
+        ui.close()
+
+
+@pytest.mark.parametrize("script", ["ui-idle-wipe.json", "ui-status-policy.json"])
+def test_shipped_scripts_run_clean(qapp: object, tmp_path: Path, script: str) -> None:
+    ui = open_ui(qapp, tmp_path)
+    try:
+        assert ui.driver.run(_steps(script)) == 0
+    finally:
+        ui.close()
