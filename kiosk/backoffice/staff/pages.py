@@ -42,8 +42,8 @@ INLINE_TYPES: Final = frozenset({"application/pdf", "image/jpeg", "image/png"})
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _now(ctx: StaffContext) -> dt.datetime:
+    return ctx.db._now()  # the repository's clock: the one its timestamps were written with
 
 
 def _names(ctx: StaffContext) -> CatalogNames:
@@ -126,7 +126,7 @@ def home(_staff: Staff) -> Response:
 @router.get("/terminals", response_class=HTMLResponse)
 def terminals_page(request: Request, _staff: Staff) -> Response:
     ctx = staff_ctx(request)
-    now = _now()
+    now = _now(ctx)
     rows = [(t, terminal_health(t, now, ctx.options.health)) for t in ctx.db.list_terminals()]
     order = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda r: (order[r[1].level], r[0].id))
@@ -348,7 +348,7 @@ def publish_document(
 
 # ---------------------------------------------------------------- enrolment codes
 def _enrolment_context(ctx: StaffContext) -> dict[str, Any]:
-    return {"nav": "enrolment", "codes": ctx.db.list_enrolment_codes(), "now": _now(), "created": None,
+    return {"nav": "enrolment", "codes": ctx.db.list_enrolment_codes(), "now": _now(ctx), "created": None,
             "error": "", "ttl_default": ctx.settings.enrolment_code_ttl_h}
 
 
