@@ -267,28 +267,36 @@
 <context>
     <name>PolicyLookup</name>
     <message>
-        <source>Software and IT</source>
-        <translation>Software and IT</translation>
+        <source>Software and IT services</source>
+        <translation>Software and IT services</translation>
     </message>
     <message>
-        <source>Manufacturing</source>
-        <translation>Manufacturing</translation>
+        <source>Internet services</source>
+        <translation>Internet services</translation>
     </message>
     <message>
-        <source>Hotels and catering</source>
-        <translation>Hotels and catering</translation>
+        <source>Electronics manufacturing</source>
+        <translation>Electronics manufacturing</translation>
     </message>
     <message>
-        <source>Wholesale and retail</source>
-        <translation>Wholesale and retail</translation>
+        <source>Catering</source>
+        <translation>Catering</translation>
     </message>
     <message>
-        <source>Health and social work</source>
-        <translation>Health and social work</translation>
+        <source>Retail</source>
+        <translation>Retail</translation>
     </message>
     <message>
-        <source>Research and technical services</source>
-        <translation>Research and technical services</translation>
+        <source>Health care</source>
+        <translation>Health care</translation>
+    </message>
+    <message>
+        <source>Research and development</source>
+        <translation>Research and development</translation>
+    </message>
+    <message>
+        <source>Technology promotion</source>
+        <translation>Technology promotion</translation>
     </message>
     <message>
         <source>Micro</source>
@@ -403,8 +411,8 @@
         <translation>Collect a result</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
-        <translation>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</translation>
+        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
+        <translation>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</translation>
     </message>
     <message>
         <source>Continue</source>

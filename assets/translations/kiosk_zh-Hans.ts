@@ -267,28 +267,36 @@
 <context>
     <name>PolicyLookup</name>
     <message>
-        <source>Software and IT</source>
+        <source>Software and IT services</source>
         <translation>软件和信息技术服务业</translation>
     </message>
     <message>
-        <source>Manufacturing</source>
-        <translation>制造业</translation>
+        <source>Internet services</source>
+        <translation>互联网和相关服务</translation>
     </message>
     <message>
-        <source>Hotels and catering</source>
-        <translation>住宿和餐饮业</translation>
+        <source>Electronics manufacturing</source>
+        <translation>计算机、通信和其他电子设备制造业</translation>
     </message>
     <message>
-        <source>Wholesale and retail</source>
-        <translation>批发和零售业</translation>
+        <source>Catering</source>
+        <translation>餐饮业</translation>
     </message>
     <message>
-        <source>Health and social work</source>
-        <translation>卫生和社会工作</translation>
+        <source>Retail</source>
+        <translation>零售业</translation>
     </message>
     <message>
-        <source>Research and technical services</source>
-        <translation>科学研究和技术服务业</translation>
+        <source>Health care</source>
+        <translation>卫生</translation>
+    </message>
+    <message>
+        <source>Research and development</source>
+        <translation>研究和试验发展</translation>
+    </message>
+    <message>
+        <source>Technology promotion</source>
+        <translation>科技推广和应用服务业</translation>
     </message>
     <message>
         <source>Micro</source>
@@ -403,7 +411,7 @@
         <translation>结果领取</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
+        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
         <translation>1. 扫描或输入受理编号；2. 将申请人身份证放在读卡区。</translation>
     </message>
     <message>

@@ -267,28 +267,36 @@
 <context>
     <name>PolicyLookup</name>
     <message>
-        <source>Software and IT</source>
+        <source>Software and IT services</source>
         <translation>軟件和信息技術服務業</translation>
     </message>
     <message>
-        <source>Manufacturing</source>
-        <translation>製造業</translation>
+        <source>Internet services</source>
+        <translation>互聯網和相關服務</translation>
     </message>
     <message>
-        <source>Hotels and catering</source>
-        <translation>住宿和餐飲業</translation>
+        <source>Electronics manufacturing</source>
+        <translation>計算機、通信和其他電子設備製造業</translation>
     </message>
     <message>
-        <source>Wholesale and retail</source>
-        <translation>批發和零售業</translation>
+        <source>Catering</source>
+        <translation>餐飲業</translation>
     </message>
     <message>
-        <source>Health and social work</source>
-        <translation>衞生和社會工作</translation>
+        <source>Retail</source>
+        <translation>零售業</translation>
     </message>
     <message>
-        <source>Research and technical services</source>
-        <translation>科學研究和技術服務業</translation>
+        <source>Health care</source>
+        <translation>衞生</translation>
+    </message>
+    <message>
+        <source>Research and development</source>
+        <translation>研究和試驗發展</translation>
+    </message>
+    <message>
+        <source>Technology promotion</source>
+        <translation>科技推廣和應用服務業</translation>
     </message>
     <message>
         <source>Micro</source>
@@ -403,7 +411,7 @@
         <translation>結果領取</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
+        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
         <translation>1. 掃描或輸入受理編號；2. 將申請人身份證放在讀卡區。</translation>
     </message>
     <message>

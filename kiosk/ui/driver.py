@@ -228,7 +228,7 @@ class ScriptDriver:
             self.tap("enterPickupTracking")
         elif name == "lookup_policies":
             self.type("usccField", a["uscc"])
-            self.tap(f"industry_{a['industry'][0]}")
+            self.tap(f"industry_{a['industry']}")
             self.tap(f"size_{a['size']}")
             self.type("yearField", str(a["established_year"]))
             self.tap("lookupPolicies")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.app import Core, build_core
@@ -14,6 +15,7 @@ from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
 from kiosk.journey import FakeClock, Journey, OutboxPort
+from kiosk.store.outbox import Outbox
 from kiosk.ui.driver import ScriptDriver
 from kiosk.ui.window import KioskWindow
 
@@ -70,10 +72,11 @@ class Ui:
 
 
 def open_ui(qapp: object, tmp_path: Path, *, profile: str = "demo",
-            outbox: OutboxPort | None = None, orientation: str = "portrait",
-            screenshots: Path | None = None) -> Ui:
+            wrap_outbox: Callable[[Outbox], OutboxPort] | None = None,
+            orientation: str = "portrait", screenshots: Path | None = None) -> Ui:
     config = write_config(tmp_path, profile)
     core = build_core(config, log_to_stderr=False)
+    outbox = wrap_outbox(core.outbox) if wrap_outbox is not None else None
     clock = FakeClock()
     devices = FakeDevices()
     journey = Journey(config=config, catalog=core.catalog, outbox=outbox or core.outbox,

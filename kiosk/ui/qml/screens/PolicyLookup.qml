@@ -5,10 +5,12 @@ Item {
     id: lookup
     property string industry: ""
     property string size: ""
+    // GB/T 4754 divisions the policies are written for
     readonly property var industries: [
-        { code: "I", label: qsTr("Software and IT") }, { code: "C", label: qsTr("Manufacturing") },
-        { code: "H", label: qsTr("Hotels and catering") }, { code: "F", label: qsTr("Wholesale and retail") },
-        { code: "Q", label: qsTr("Health and social work") }, { code: "M", label: qsTr("Research and technical services") }
+        { code: "I65", label: qsTr("Software and IT services") }, { code: "I64", label: qsTr("Internet services") },
+        { code: "C39", label: qsTr("Electronics manufacturing") }, { code: "H62", label: qsTr("Catering") },
+        { code: "F52", label: qsTr("Retail") }, { code: "Q83", label: qsTr("Health care") },
+        { code: "M73", label: qsTr("Research and development") }, { code: "M75", label: qsTr("Technology promotion") }
     ]
     readonly property var sizes: [
         { code: "micro", label: qsTr("Micro") }, { code: "small", label: qsTr("Small") },

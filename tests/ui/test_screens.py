@@ -1,0 +1,206 @@
+"""Each screen renders and reacts to its intents (taps through the real QML)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtQuick import QQuickItem
+
+from kiosk.config import ASSETS_DIR
+from kiosk.errors import KnownError
+from kiosk.journey import State
+from kiosk.messages import translate
+from kiosk.store.models import NewSubmission, Receipt
+from kiosk.ui.driver import find_item, walk_items
+from tests.conftest import LogCollector
+from tests.ui.harness import Ui, open_ui
+
+
+def _texts(ui: Ui) -> list[str]:
+    return [str(i.property("text")) for i in walk_items(ui.window.root)
+            if i.isVisible() and i.property("text")]
+
+
+def _to_catalog(ui: Ui, lang: str = "zh-Hans") -> None:
+    for step, args in (("start", {}), ("choose_language", {"language": lang}),
+                       ("choose_apply", {})):
+        ui.driver.perform(step, args)
+
+
+def test_attract_language_home_and_switches(ui: Ui) -> None:
+    assert ui.session.screen == "attract" and find_item(ui.window.root, "highlight")
+    ui.driver.perform("start", {})
+    assert ui.session.screen == "language"
+    ui.driver.perform("choose_language", {"language": "zh-Hant"})
+    assert ui.session.screen == "home"
+    assert "請選擇您要辦理的業務" in _texts(ui)
+    ui.driver.tap("lang_en")
+    assert "What would you like to do?" in _texts(ui)
+    assert ui.session.secondsLeft == 90
+    ui.driver.tap("careMode")
+    assert ui.window.theme.careMode and ui.session.careMode
+    assert ui.session.secondsLeft == 180  # care mode: slower timeouts
+    ui.driver.tap("help")
+    assert find_item(ui.window.root, "staffBanner") is not None
+
+
+def test_grabbed_frames_have_the_orientation_size(qapp: object, tmp_path: Path) -> None:
+    ui = open_ui(qapp, tmp_path, orientation="landscape")
+    try:
+        _to_catalog(ui)
+        image = ui.window.grab()
+        assert (image.width(), image.height()) == (1920, 1080)
+        assert ui.window.theme.tileColumns == 3
+    finally:
+        ui.close()
+
+
+def test_catalogue_greys_out_items_with_their_reason(ui: Ui) -> None:
+    ui.devices.down = {"camera"}
+    _to_catalog(ui)
+    tile = ui.driver.item("item_44030400SC-XK-0001")
+    reason = next(i for i in walk_items(tile) if i.objectName() == "reason")
+    assert reason.property("text") == translate("journey.device_unavailable.camera", "zh-Hans")
+    ui.driver.tap("item_44030400SC-XK-0001")
+    assert ui.journey.state is State.CATALOG
+    ui.driver.tap("category_enterprise")
+    assert ui.journey.view().category == "enterprise"
+
+
+def test_detail_identify_and_form_errors_at_the_field(ui: Ui) -> None:
+    _to_catalog(ui)
+    ui.driver.perform("select_item", {"code": "44030400SC-XK-0001"})
+    assert ui.session.detail["channel"] == translate("channel.at_most_one_visit", "zh-Hans") or \
+        ui.session.detail["channel"]
+    ui.driver.perform("begin_application", {})
+    assert ui.driver.item("cardGuide").isVisible()
+    ui.driver.perform("insert_card", {"card": "resident"})
+    assert ui.session.screen == "form" and ui.session.idMasked.startswith("4403")
+    assert ui.driver.item("field_company_name").property("text") == ""
+    ui.driver.tap("submitPage")  # nothing filled in
+    error = ui.driver.item("error_company_name")
+    assert error.property("text") == translate("form.required", "zh-Hans")
+    ui.driver.perform("back", {})
+    assert ui.session.screen == "identify"
+
+
+def test_remote_profile_takes_a_typed_hkid(qapp: object, tmp_path: Path) -> None:
+    ui = open_ui(qapp, tmp_path, profile="remote")
+    try:
+        assert ui.session.language == "zh-Hant"
+        _to_catalog(ui, "zh-Hant")
+        ui.driver.perform("select_item", {"code": "44030400SC-XK-0001"})
+        ui.driver.perform("begin_application", {})
+        ui.driver.type("idNumber", "A1234567")
+        ui.driver.tap("confirmId")
+        assert ui.session.screen == "identify" and ui.session.error
+        ui.driver.perform("enter_id_manually", {"kind": "hkid", "number": "A123456(3)",
+                                                "name": "CHAN Tai Man"})
+        assert ui.session.screen == "form" and ui.session.idMasked
+    finally:
+        ui.close()
+
+
+def test_capture_retake_remove_and_review(ui: Ui) -> None:
+    steps = json.loads((ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
+    assert ui.driver.run(steps[:10]) == 0
+    assert ui.session.screen == "capture"
+    for _ in range(3):
+        ui.driver.tap("capturePage")
+    assert ui.session.material["pages"] == 3 and len(ui.session.material["thumbnails"]) == 3
+    ui.driver.tap("retake_1")
+    ui.driver.tap("remove_2")
+    assert ui.session.material["pages"] == 2
+    thumb = ui.driver.item("thumb_0")
+    assert thumb.property("implicitWidth") > 0  # the preview image loaded
+    ui.driver.tap("finishMaterial")
+    assert ui.driver.run(steps[11:15]) == 0
+    assert ui.session.screen == "review"
+    assert any(f["value"] == "有限责任公司" for f in ui.session.reviewFields)
+    ui.driver.tap("editPage_1")
+    assert ui.session.screen == "form" and ui.session.formPage == 1
+
+
+class FullDisk:
+    """The outbox of a terminal whose disk is full: enqueue refuses, nothing else changes."""
+
+    def __init__(self, real: object) -> None:
+        self._real = real
+
+    def enqueue(self, submission: NewSubmission) -> Receipt:
+        raise KnownError("store.disk_full", "no space left on device")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+
+def test_a_failed_commit_never_says_submitted(qapp: object, tmp_path: Path,
+                                              expect_logs: LogCollector) -> None:
+    ui = open_ui(qapp, tmp_path, wrap_outbox=FullDisk)  # type: ignore[arg-type]
+    try:
+        steps = json.loads((ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
+        assert ui.driver.run(steps[:17]) == 0
+        ui.driver.perform("submit", {})
+        assert ui.session.screen == "consent"
+        assert ui.session.error == translate("store.disk_full", "zh-Hans")
+        assert find_item(ui.window.root, "trackingNo") is None
+        assert translate("journey.submitted", "zh-Hans") not in _texts(ui)
+        assert any("store.disk_full" in m for m in expect_logs.messages())
+    finally:
+        ui.close()
+
+
+def test_status_check_and_policy_lookup_errors_at_the_field(ui: Ui) -> None:
+    d = ui.driver
+    d.perform("start", {})
+    d.perform("choose_language", {"language": "en"})
+    d.perform("choose_status_check", {})
+    d.perform("lookup_status", {"tracking_no": "XX1-000000-0000-X"})
+    assert ui.session.screen == "status_check"
+    assert ui.session.error == translate("store.not_found", "en")
+    d.perform("back", {})
+    d.perform("choose_policy_lookup", {})
+    d.perform("lookup_policies", {"uscc": "91440304MA5F11111X", "industry": "I65", "size": "small",
+                                  "established_year": 1800})
+    assert ui.session.screen == "policy_lookup"
+    assert set(ui.session.fieldErrors) == {"uscc", "established"}
+    d.perform("lookup_policies", {"uscc": "91440304MA5F11111R", "industry": "H62",
+                                  "size": "small", "established_year": 2026})
+    assert ui.session.screen == "policy_results" and ui.session.policies
+    linked = next(p for p in ui.session.policies if p["canApply"])
+    d.perform("apply_policy", {"policy_id": linked["id"]})
+    assert ui.session.screen == "service_detail"
+
+
+def test_result_pickup_screen_refuses_an_unknown_number(ui: Ui) -> None:
+    ui.driver.perform("start", {})
+    ui.driver.perform("choose_language", {"language": "zh-Hans"})
+    ui.driver.perform("choose_result_pickup", {})
+    ui.driver.perform("enter_pickup_tracking", {"tracking_no": "XX1-000000-0000-X"})
+    assert ui.session.screen == "result_pickup"
+    assert ui.session.error == translate("store.not_found", "zh-Hans")
+
+
+def test_out_of_service_screen(ui: Ui) -> None:
+    ui.journey.out_of_service("store.corrupt")
+    ui.driver.settle()
+    text = ui.driver.item("outOfServiceText")
+    assert text.property("text") == translate("store.corrupt", "zh-Hans")
+    assert not ui.session.inSession
+
+
+def test_a_stale_tap_is_ignored(ui: Ui) -> None:
+    ui.session.chooseApply()  # the attract screen offers no such button; a late double tap
+    ui.driver.settle()
+    assert ui.journey.state is State.ATTRACT
+
+
+def test_every_screen_item_is_a_touch_target(ui: Ui) -> None:
+    _to_catalog(ui)
+    buttons: list[QQuickItem] = [i for i in walk_items(ui.window.root)
+                                 if i.isVisible() and i.inherits("QQuickAbstractButton")]
+    assert buttons
+    too_small = [b.objectName() for b in buttons
+                 if min(b.width(), b.height()) < ui.window.theme.minTouch]
+    assert too_small == []
