@@ -91,10 +91,13 @@ def csrf_token(request: Request) -> str:
 
 def require_csrf(request: Request, csrf: Annotated[str, Form(max_length=128)] = "") -> None:
     """Dependency of every POST: the form's token must be this session's, and a browser's
-    ``Origin`` (when sent) must be this site."""
+    ``Origin`` / ``Sec-Fetch-Site`` (when sent) must be this site."""
     origin = request.headers.get("origin")
-    if origin is not None and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}":
-        log.info("staff POST refused: cross-origin %s", origin[:100])
+    fetch_site = request.headers.get("sec-fetch-site")
+    if (fetch_site in ("cross-site", "same-site")
+            or (origin not in (None, "null")
+                and origin.rstrip("/") != f"{request.url.scheme}://{request.url.netloc}")):
+        log.info("staff POST refused: cross-origin (%s, %s)", (origin or "")[:100], fetch_site)
         raise CsrfRefused()
     if not tokens_equal(request.session.get("csrf"), csrf):
         log.info("staff POST refused: missing or wrong CSRF token")
@@ -159,7 +162,7 @@ class StaffGuard:
                 headers = list(message.get("headers", []))
                 kinds = [v for k, v in headers if k.lower() == b"content-type"]
                 headers += [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                            (b"referrer-policy", b"no-referrer")]
+                            (b"referrer-policy", b"same-origin")]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 if kinds and kinds[0].startswith(b"text/html"):

@@ -194,6 +194,10 @@ def test_login_and_every_form_need_this_sessions_csrf_token(client: TestClient, 
     cross = client.post(f"{STAFF_PREFIX}/submissions/{UUID}/status",
                         data={"status": "approved", "csrf": token}, headers={"Origin": "https://evil.example"})
     assert cross.status_code == 403
+    cross_site = client.post(f"{STAFF_PREFIX}/submissions/{UUID}/status",
+                             data={"status": "approved", "csrf": token},
+                             headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status_code == 403
     assert db.get_submission(UUID).summary.status == "accepted"  # nothing changed
 
 
