@@ -24,6 +24,8 @@ from kiosk.backoffice.db import BackOfficeDB, BackOfficeError
 from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.sync import signing
 from kiosk.sync.protocol import (
+    H_INLINE_MAX,
+    INLINE_MAX_BYTES,
     UUID_PATTERN,
     AttachmentState,
     CommitResponse,
@@ -48,6 +50,8 @@ class Context:
 
     settings: BackOfficeSettings
     db: BackOfficeDB
+    # protocol revision 2: the largest inline push accepted (0: none, revision-1 behaviour)
+    inline_max_bytes: int = INLINE_MAX_BYTES
 
 
 def _ctx(request: Request) -> Context:
@@ -82,22 +86,36 @@ async def authenticate(request: Request) -> None:
     nonce = headers[signing.H_NONCE]
     if len(nonce) != 32 or any(c not in "0123456789abcdef" for c in nonce):
         raise _unauthorised("auth.malformed", "bad nonce")
-    secret = await run_in_threadpool(ctx.db.terminal_secret, terminal_id)
-    if secret is None:
-        raise _unauthorised("auth.unknown_terminal", "terminal not enrolled or disabled")
     content = headers[signing.H_CONTENT]
-    if content != signing.STREAMING:
-        body = await request.body()
-        if hashlib.sha256(body).hexdigest() != content.lower():
-            raise _unauthorised("auth.body_mismatch", "body does not match its hash")
-    if not signing.signature_matches(secret, headers, request.method, _signed_path(request)):
-        raise _unauthorised("auth.bad_signature", "signature does not verify")
-    if not await run_in_threadpool(ctx.db.remember_nonce, terminal_id, nonce, 2 * ctx.settings.clock_skew_s):
-        raise _unauthorised("auth.replay", "nonce already used")
+    streaming = content == signing.STREAMING
+    declared = request.headers.get("content-length", "")
+    if not streaming and declared.isdigit() and int(declared) > ctx.settings.max_upload_request_bytes:
+        raise BackOfficeError(413, "request.too_large", "request body too large")
+    body_hash = None if streaming else hashlib.sha256(await request.body()).hexdigest()
+    # one hop to a worker thread for the database (each hop costs the event loop a wake-up)
+    secret = await run_in_threadpool(_check_terminal, ctx, headers, body_hash, request.method,
+                                     _signed_path(request))
     request.state.terminal_id = terminal_id
     request.state.secret = secret
-    request.state.streaming = content == signing.STREAMING
+    request.state.streaming = streaming
     request.state.signature = headers[signing.H_SIGNATURE].lower()
+
+
+def _check_terminal(ctx: Context, headers: dict[str, str], body_hash: str | None, method: str,
+                    path: str) -> bytes:
+    """The terminal's secret once it is enrolled, the body matches its hash, the signature
+    verifies and the nonce is new (in this order); 401 otherwise."""
+    terminal_id = headers[signing.H_TERMINAL]
+    secret = ctx.db.terminal_secret(terminal_id)
+    if secret is None:
+        raise _unauthorised("auth.unknown_terminal", "terminal not enrolled or disabled")
+    if body_hash is not None and body_hash != headers[signing.H_CONTENT].lower():
+        raise _unauthorised("auth.body_mismatch", "body does not match its hash")
+    if not signing.signature_matches(secret, headers, method, path):
+        raise _unauthorised("auth.bad_signature", "signature does not verify")
+    if not ctx.db.remember_nonce(terminal_id, headers[signing.H_NONCE], 2 * ctx.settings.clock_skew_s):
+        raise _unauthorised("auth.replay", "nonce already used")
+    return secret
 
 
 class SignedRoute(APIRoute):
@@ -153,11 +171,18 @@ def whoami(terminal: Terminal) -> WhoAmI:
     return WhoAmI(terminal_id=terminal, server_time=dt.datetime.now(dt.UTC))
 
 
-@router.put("/submissions/{uuid}")
-def put_submission(uuid: Uuid, body: SubmissionIn, terminal: Terminal, request: Request) -> SubmissionState:
+@router.put("/submissions/{uuid}", responses={413: {"model": Problem}})
+def put_submission(
+    uuid: Uuid, body: SubmissionIn, terminal: Terminal, request: Request, response: Response,
+    commit: Annotated[bool, Query(description="revision 2: commit when every attachment is complete "
+                                              "after this request (inline content counts)")] = False,
+) -> SubmissionState:
+    ctx = _ctx(request)
     if body.uuid != uuid:
         raise BackOfficeError(422, "submission.invalid", "uuid in the path and the body differ")
-    return _ctx(request).db.put_submission(terminal, body)
+    if ctx.inline_max_bytes:
+        response.headers[H_INLINE_MAX] = str(ctx.inline_max_bytes)
+    return ctx.db.put_submission(terminal, body, commit=commit, inline_max=ctx.inline_max_bytes)
 
 
 @router.get("/submissions/{uuid}")

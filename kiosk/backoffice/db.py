@@ -468,13 +468,20 @@ class BackOfficeDB:
                                               complete=a["complete"]) for a in atts),
         )
 
-    def put_submission(self, terminal_id: str, sub: SubmissionIn) -> SubmissionState:
-        """Create the submission; the same body again answers the same; another body → 409."""
+    def put_submission(self, terminal_id: str, sub: SubmissionIn, *, commit: bool = False,
+                       inline_max: int = 0) -> SubmissionState:
+        """Create the submission; the same body again answers the same; another body → 409.
+
+        Inline content (protocol revision 2, at most ``inline_max`` bytes in all) completes its
+        attachment; with ``commit`` and every attachment complete, the submission is committed
+        in the same transaction, so the answer carries the case number.
+        """
         fingerprint = sub.fingerprint()
         now = self._now()
         seqs = [a.seq for a in sub.attachments]
         if len(set(seqs)) != len(seqs):
             raise BackOfficeError(422, "submission.invalid", "attachment seq numbers repeat")
+        inline = self._inline_content(sub, inline_max)  # decoded and checked before any lock
         with self._write() as conn:
             existing = conn.execute(sa.select(submissions).where(
                 submissions.c.uuid == sub.uuid)).mappings().first()
@@ -485,21 +492,82 @@ class BackOfficeDB:
                 if existing["fingerprint"] != fingerprint:
                     raise BackOfficeError(409, "submission.conflict",
                                           "another body was already received under this uuid")
+                if existing["committed_at"] is None and (inline or commit):
+                    for seq, data in inline.items():
+                        self._store_inline(conn, sub.uuid, seq, data)
+                    if commit:
+                        self._commit_in(conn, terminal_id, existing, now, required=False)
+                    existing = conn.execute(sa.select(submissions).where(
+                        submissions.c.uuid == sub.uuid)).mappings().one()
                 return self._state(conn, existing)
             conn.execute(submissions.insert().values(
                 uuid=sub.uuid, terminal_id=terminal_id, fingerprint=fingerprint, tracking_no=sub.tracking_no,
                 item_code=sub.item_code, language=sub.language, created_at=sub.created_at,
                 received_at=now, status="received", updated_at=now,
-                body=json.dumps(sub.model_dump(mode="json"), ensure_ascii=False)))
-            for a in sub.attachments:
-                conn.execute(attachments.insert().values(
-                    submission_uuid=sub.uuid, seq=a.seq, material_id=a.material_id, filename=a.filename,
-                    mime=a.mime, pages=a.pages, size=a.size, sha256=a.sha256, received=0,
-                    complete=a.size == 0 and a.sha256 == hashlib.sha256(b"").hexdigest()))
+                body=json.dumps(sub.metadata(), ensure_ascii=False)))
+            empty = hashlib.sha256(b"").hexdigest()
+            if sub.attachments:
+                conn.execute(attachments.insert(), [
+                    {"submission_uuid": sub.uuid, "seq": a.seq, "material_id": a.material_id,
+                     "filename": a.filename, "mime": a.mime, "pages": a.pages, "size": a.size,
+                     "sha256": a.sha256, "received": a.size if a.seq in inline else 0,
+                     "complete": a.seq in inline or (a.size == 0 and a.sha256 == empty)}
+                    for a in sub.attachments
+                ])
+            chunks = [{"submission_uuid": sub.uuid, "seq": seq, "offset": 0, "data": data}
+                      for seq, data in inline.items() if data]
+            if chunks:
+                conn.execute(attachment_chunks.insert(), chunks)
             row = conn.execute(sa.select(submissions).where(submissions.c.uuid == sub.uuid)).mappings().one()
+            if commit:
+                case_no = self._commit_in(conn, terminal_id, row, now, required=False)
+                if case_no is not None:
+                    row = conn.execute(sa.select(submissions).where(
+                        submissions.c.uuid == sub.uuid)).mappings().one()
             state = self._state(conn, row)
-        log.info("submission %s received from terminal %s", sub.uuid, terminal_id)
+        log.info("submission %s received from terminal %s%s", sub.uuid, terminal_id,
+                 f", committed as case {state.case_no}" if state.committed else "")
         return state
+
+    @staticmethod
+    def _inline_content(sub: SubmissionIn, inline_max: int) -> dict[int, bytes]:
+        """``{seq: bytes}`` of the inline attachments, each checked against its declared size
+        and SHA-256."""
+        out: dict[int, bytes] = {}
+        total = 0
+        for a in sub.attachments:
+            if a.content_b64 is None:
+                continue
+            total += a.size
+            if total > inline_max:
+                raise BackOfficeError(413, "upload.inline_too_large",
+                                      f"inline content above {inline_max} bytes: use the resumable upload")
+            try:
+                data = a.content()
+            except ValueError:
+                raise BackOfficeError(422, "upload.inline_mismatch", f"attachment {a.seq}: not base64"
+                                      ) from None
+            if data is None or len(data) != a.size or hashlib.sha256(data).hexdigest() != a.sha256:
+                raise BackOfficeError(422, "upload.inline_mismatch",
+                                      f"attachment {a.seq}: content differs from its size or SHA-256")
+            out[a.seq] = data
+        return out
+
+    @staticmethod
+    def _store_inline(conn: Connection, uuid: str, seq: int, data: bytes) -> None:
+        """Replace what an incomplete attachment holds with its verified inline content."""
+        done = conn.execute(sa.select(attachments.c.complete).where(
+            attachments.c.submission_uuid == uuid, attachments.c.seq == seq)).scalar_one()
+        if done:
+            return
+        conn.execute(attachment_chunks.delete().where(
+            attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq))
+        if data:
+            conn.execute(attachment_chunks.insert().values(
+                submission_uuid=uuid, seq=seq, offset=0, data=data))
+        conn.execute(attachments.update().where(
+            attachments.c.submission_uuid == uuid, attachments.c.seq == seq).values(
+            received=len(data), complete=True))
 
     def submission_state(self, terminal_id: str, uuid: str) -> SubmissionState:
         with self._read() as conn:
@@ -541,10 +609,13 @@ class BackOfficeDB:
             complete = False
             if received == a["size"]:
                 digest = hashlib.sha256()
-                for (chunk,) in conn.execute(sa.select(attachment_chunks.c.data).where(
-                        attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq
-                ).order_by(attachment_chunks.c.offset)):
-                    digest.update(chunk)
+                if offset == 0:
+                    digest.update(data)  # the whole file came in this append: no read-back
+                else:
+                    for (chunk,) in conn.execute(sa.select(attachment_chunks.c.data).where(
+                            attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq
+                    ).order_by(attachment_chunks.c.offset)):
+                        digest.update(chunk)
                 if digest.hexdigest() != a["sha256"]:
                     conn.execute(attachment_chunks.delete().where(
                         attachment_chunks.c.submission_uuid == uuid, attachment_chunks.c.seq == seq))
@@ -566,18 +637,28 @@ class BackOfficeDB:
             row = self._owned(conn, terminal_id, uuid, write=True)
             if row["committed_at"] is not None:
                 return CommitResponse(uuid=uuid, case_no=row["case_no"], status=row["status"])
-            missing = conn.execute(sa.select(sa.func.count()).select_from(attachments).where(
-                attachments.c.submission_uuid == uuid, attachments.c.complete.is_(False))).scalar_one()
-            if missing:
-                raise BackOfficeError(409, "commit.incomplete", f"{missing} attachment(s) incomplete")
-            case_no = f"{self.case_prefix}{now:%Y}{row['id']:07d}"
-            conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
-                committed_at=now, case_no=case_no, status="accepted", updated_at=now))
-            conn.execute(status_events.insert().values(
-                submission_uuid=uuid, terminal_id=terminal_id, status="accepted", case_no=case_no,
-                note=None, staff="system", at=now))
+            case_no = self._commit_in(conn, terminal_id, row, now, required=True)
         log.info("submission %s committed as case %s", uuid, case_no)
-        return CommitResponse(uuid=uuid, case_no=case_no, status="accepted")
+        return CommitResponse(uuid=uuid, case_no=str(case_no), status="accepted")
+
+    def _commit_in(self, conn: Connection, terminal_id: str, row: sa.RowMapping, now: dt.datetime, *,
+                   required: bool) -> str | None:
+        """Commit an uncommitted submission inside the caller's write transaction; returns the
+        case number, or None (``required``: 409) while an attachment is incomplete."""
+        uuid = row["uuid"]
+        missing = conn.execute(sa.select(sa.func.count()).select_from(attachments).where(
+            attachments.c.submission_uuid == uuid, attachments.c.complete.is_(False))).scalar_one()
+        if missing:
+            if required:
+                raise BackOfficeError(409, "commit.incomplete", f"{missing} attachment(s) incomplete")
+            return None
+        case_no = f"{self.case_prefix}{now:%Y}{row['id']:07d}"
+        conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
+            committed_at=now, case_no=case_no, status="accepted", updated_at=now))
+        conn.execute(status_events.insert().values(
+            submission_uuid=uuid, terminal_id=terminal_id, status="accepted", case_no=case_no,
+            note=None, staff="system", at=now))
+        return case_no
 
     def status_feed(self, terminal_id: str, after: int, limit: int) -> StatusFeed:
         with self._read() as conn:

@@ -33,6 +33,8 @@ from kiosk.sync import signing
 from kiosk.sync.credentials import Credentials
 from kiosk.sync.protocol import (
     API_PREFIX,
+    H_INLINE_MAX,
+    INLINE_MAX_BYTES,
     AttachmentState,
     CommitResponse,
     DocumentKind,
@@ -139,6 +141,7 @@ class SyncClient:
         max_clock_offset_s: float = 300.0,
         frame_bytes: int = DEFAULT_FRAME_BYTES,
         upload_request_bytes: int = DEFAULT_UPLOAD_REQUEST_BYTES,
+        inline_max_bytes: int = INLINE_MAX_BYTES,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -149,6 +152,9 @@ class SyncClient:
         self.frame_bytes = frame_bytes
         self.upload_request_bytes = upload_request_bytes
         self.clock_offset = 0.0  # server time minus ours, learned from "stale" refusals
+        # protocol revision 2: inline pushes up to min(ours, what the server's PUT answers say)
+        self.inline_max_bytes = inline_max_bytes
+        self.server_inline_max = 0
         self._clock = clock
         # pauses before asking for the offset after a failed append (bounded, ~1.5 s in all)
         self.resume_probe_s: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -259,9 +265,27 @@ class SyncClient:
     def whoami(self) -> WhoAmI:
         return self._parse(self.request("GET", "/whoami"), WhoAmI)
 
-    def put_submission(self, body: SubmissionIn) -> SubmissionState:
-        response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.model_dump(mode="json"))
+    def put_submission(self, body: SubmissionIn, *, commit: bool = False) -> SubmissionState:
+        """``PUT`` the submission (with inline content and ``commit``: protocol revision 2).
+
+        Every answer tells whether the server takes inline pushes (:attr:`server_inline_max`).
+        """
+        try:
+            response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.wire(),
+                                    params={"commit": "true"} if commit else None)
+        except SyncError as err:
+            if err.status in (413, 422) and body.inline:
+                self.server_inline_max = 0  # a server downgraded since: resumable from now on
+            raise
+        try:
+            self.server_inline_max = max(0, int(response.headers.get(H_INLINE_MAX, "0")))
+        except ValueError:
+            self.server_inline_max = 0
         return self._parse(response, SubmissionState)
+
+    def inline_limit(self) -> int:
+        """The largest inline push (attachment bytes) to try now; 0: use the resumable upload."""
+        return min(self.inline_max_bytes, self.server_inline_max)
 
     def submission_state(self, uuid: str) -> SubmissionState:
         return self._parse(self.request("GET", f"/submissions/{uuid}"), SubmissionState)

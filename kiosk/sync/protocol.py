@@ -1,4 +1,4 @@
-"""The sync protocol, version 1: models shared by the kiosk and the back office.
+"""The sync protocol, version 1 (revision 2): models shared by the kiosk and the back office.
 
 All paths are under :data:`API_PREFIX` (``/api/v1``); every request but ``POST /enrol`` and
 ``GET /ping`` is signed (:mod:`kiosk.sync.signing`). JSON bodies are UTF-8.
@@ -10,7 +10,9 @@ GET      /ping                                       liveness (unsigned)
 POST     /enrol                                      one-time code → terminal id + secret (unsigned)
 GET      /whoami                                     the authenticated terminal, server time
 PUT      /submissions/{uuid}                         create; same body again → same answer,
-                                                     another body → 409 ``submission.conflict``
+                                                     another body → 409 ``submission.conflict``;
+                                                     ``?commit=true`` with inline content: see
+                                                     revision 2 below
 GET      /submissions/{uuid}                         state: committed?, case number, offsets
 GET      /submissions/{uuid}/attachments/{seq}       the server's offset for one attachment
 PATCH    /submissions/{uuid}/attachments/{seq}       append bytes at ``?offset=N`` (framed body);
@@ -22,12 +24,27 @@ GET      /documents/{kind}                           ``catalog`` or ``config``; 
 POST     /heartbeat                                  device health and queue figures, no PII
 =======  ==========================================  ==============================================
 
+**Revision 2 (additive): inline push.** A back office that supports it sends
+``X-Kiosk-Inline-Max: N`` (bytes) on its ``PUT /submissions/{uuid}`` answers. A terminal that has
+seen it may then send a submission whose attachments total at most N bytes in one request:
+every attachment's bytes as ``content_b64`` (standard base64) in its :class:`AttachmentMeta`, and
+``?commit=true``. The server checks each content against the declared size and SHA-256 (422
+``upload.inline_mismatch`` otherwise; 413 ``upload.inline_too_large`` above N), stores it, and,
+all attachments complete, commits in the same durable transaction: the answer is a
+:class:`SubmissionState` with ``committed`` and ``case_no``. Inline content never changes the
+submission's fingerprint (the same submission may arrive inline or resumable, in any order), and
+content for an attachment already complete is ignored. Larger submissions, and every terminal
+talking to a revision-1 server (no header), use the resumable upload unchanged; a terminal whose
+inline push is refused with 413/422 (a server downgraded since) pushes again without it.
+
 Errors are ``{"detail": {"code": "...", "message": "..."}}`` with a stable ``code``.
 A terminal never sees another terminal's submissions: reads answer 404, writes 403.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
@@ -36,7 +53,9 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 API_VERSION: Final = "v1"
+API_REVISION: Final = 2  # 2: inline push (see the module docstring)
 API_PREFIX: Final = "/api/v1"
+H_INLINE_MAX: Final = "X-Kiosk-Inline-Max"  # on PUT answers of a revision-2 server
 
 UUID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"
@@ -53,6 +72,9 @@ DocumentKind = Literal["catalog", "config"]
 
 MAX_ATTACHMENTS: Final = 32
 MAX_ATTACHMENT_BYTES: Final = 200 * 1024 * 1024
+# the largest inline push (attachment bytes, decoded) a back office accepts by default: a cut
+# link costs at most this much again, while each request saved is a round trip and a commit
+INLINE_MAX_BYTES: Final = 1024 * 1024
 
 
 class _Model(BaseModel):
@@ -98,6 +120,17 @@ class AttachmentMeta(_Model):
     pages: Annotated[int, Field(ge=0, le=10_000)]
     size: Annotated[int, Field(ge=0, le=MAX_ATTACHMENT_BYTES)]
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    # revision 2: the bytes themselves (standard base64), for an inline push only
+    content_b64: Annotated[str, Field(max_length=4 * INLINE_MAX_BYTES)] | None = None
+
+    def content(self) -> bytes | None:
+        """The decoded inline bytes (None when not inline); ValueError when not base64."""
+        if self.content_b64 is None:
+            return None
+        try:
+            return base64.b64decode(self.content_b64, validate=True)
+        except binascii.Error as err:
+            raise ValueError("content_b64 is not base64") from err
 
 
 class SubmissionIn(_Model):
@@ -112,9 +145,27 @@ class SubmissionIn(_Model):
     personal: dict[str, Any]
     attachments: Annotated[tuple[AttachmentMeta, ...], Field(max_length=MAX_ATTACHMENTS)] = ()
 
+    def metadata(self) -> dict[str, Any]:
+        """The submission as JSON without inline content (what the back office stores)."""
+        return self.model_dump(mode="json", exclude={"attachments": {"__all__": {"content_b64"}}})
+
+    def wire(self) -> dict[str, Any]:
+        """The request body: the metadata, plus ``content_b64`` where there is inline content
+        (never a null one: a revision-1 server refuses unknown fields)."""
+        data = self.metadata()
+        for att, meta in zip(self.attachments, data["attachments"], strict=True):
+            if att.content_b64 is not None:
+                meta["content_b64"] = att.content_b64
+        return data
+
+    @property
+    def inline(self) -> bool:
+        return any(a.content_b64 is not None for a in self.attachments)
+
     def fingerprint(self) -> str:
-        """SHA-256 of the canonical JSON: equal bodies, equal fingerprints (idempotency)."""
-        return canonical_sha256(self.model_dump(mode="json"))
+        """SHA-256 of the canonical JSON of the metadata: equal bodies, equal fingerprints
+        (idempotency). Inline content is left out: the declared size and SHA-256 stand for it."""
+        return canonical_sha256(self.metadata())
 
 
 class AttachmentState(_Model):

@@ -21,6 +21,7 @@ into signed requests and is never logged.
 
 from __future__ import annotations
 
+import base64
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -61,6 +62,7 @@ from kiosk.sync.protocol import (
     DocumentKind,
     Heartbeat,
     SubmissionIn,
+    SubmissionState,
     TerminalConfigDoc,
 )
 
@@ -337,13 +339,37 @@ class SyncWorker:
             ),
         )
 
+    def _put_inline(self, row: SubmissionRow, body: SubmissionIn) -> SubmissionState | None:
+        """Protocol revision 2: when the back office takes inline pushes and the attachments are
+        small enough, send them with the ``PUT`` and commit in one request. None: not tried, or
+        refused as unsupported (413/422); the caller then pushes the resumable way."""
+        limit = self.client.inline_limit()
+        if limit <= 0 or sum(a.size for a in body.attachments) > limit:
+            return None
+        contents = []
+        for meta in body.attachments:
+            with self._locked() as box:
+                data = box.read_attachment(row.uuid, meta.seq)
+            contents.append(meta.model_copy(update={"content_b64": base64.b64encode(data).decode("ascii")}))
+        try:
+            return self.client.put_submission(body.model_copy(update={"attachments": tuple(contents)}),
+                                              commit=True)
+        except RejectedError as err:
+            if err.status not in (413, 422):
+                raise
+            log.info("inline push of %s refused (%s); sending it resumable", row.uuid, err.code or err.status)
+            return None
+
     def _language(self, uuid: str) -> str:
         with self._locked() as box:
             found = box.db.execute("SELECT language FROM submissions WHERE uuid = ?", (uuid,)).fetchone()
         return str(found[0]) if found else ""
 
     def _push(self, row: SubmissionRow) -> str:
-        state = self.client.put_submission(self._body(row))
+        body = self._body(row)
+        state = self._put_inline(row, body)
+        if state is None:
+            state = self.client.put_submission(body)
         if state.committed and state.case_no:
             return state.case_no
         for att in state.attachments:
