@@ -1,18 +1,29 @@
 """Find a page in a camera frame, correct its perspective to the material's aspect, deskew.
 
-Detection works on a copy scaled to :data:`WORK_WIDTH` pixels wide and tries three edge maps,
-keeping the best four-sided candidate across all of them (bench/capture.py measures each one
-alone and the combination):
+Detection proposes candidate quadrilaterals on a copy scaled to :data:`WORK_WIDTH` pixels wide,
+scores every candidate by how well its four sides sit on a page boundary, keeps the best, and
+refines each side at full resolution. Candidate sources (bench/capture.py measures each one alone
+and the default combination, :data:`DEFAULT_METHODS`):
 
-* ``canny``: Canny edges (thresholds from the median), dilated so broken edges join;
-* ``otsu``: Otsu threshold of the blurred frame (paper is usually brighter than the desk);
-* ``gradient``: Otsu threshold of the morphological gradient (works when paper and desk have the
-  same brightness but differ in texture).
+* ``lines``: line segments (LSD) of a text-free copy of the frame (a grey opening then closing
+  removes thin clutter, printed text and the business licence's inner border), merged into lines;
+  every pair of near-parallel pairs forms a quad, pre-ranked by how much of each side the
+  segments cover;
+* ``flat``: page paper is *flat* once its text is closed away while a desk has texture: the low
+  part of the local-range map, opened so clutter touching the page is cut off, gives a blob per
+  sheet (works when paper and desk have the same brightness);
+* ``regions``: Otsu threshold (both polarities) and filled Canny edges of the text-free copy.
 
-A candidate is the convex hull of an external contour simplified with ``approxPolyDP`` (ε from 1 %
-to 5 % of the perimeter until four corners remain); it scores by area × how well the quad fills
-the hull. Corners come back in frame pixels, ordered top-left, top-right, bottom-right,
-bottom-left.
+Scoring: along each side, the share of samples with a brightness step across the side (a thin
+band inside against a thin band outside, of one consistent sign) or a flat-inside/textured-outside
+step, half mean and half worst side; among candidates scoring at least :data:`MIN_SCORE` the
+largest area × score³ wins (the outermost plausible quad: a page beats its photo box or printed
+border). Refinement: profiles across each side at full resolution, the strongest step of the
+side's sign located to sub-pixel precision, a robust line fit per side (Huber), corners from
+adjacent lines; twice, with a shrinking search radius.
+
+Corners come back in frame pixels (pixel centres at integer coordinates), ordered top-left,
+top-right, bottom-right, bottom-left.
 
 Page sizes (mm): A4 210 × 297, ID card 85.6 × 54 (ISO/IEC 7810 ID-1), business licence
 420 × 297 (the 正本 is A3 landscape; the 副本 is A4 and should be captured with format ``a4``).
@@ -30,7 +41,8 @@ import numpy.typing as npt
 Image = npt.NDArray[np.uint8]
 Quad = npt.NDArray[np.float32]  # 4×2, TL TR BR BL, frame pixels
 PageFormat = Literal["a4", "id_card", "business_licence", "photo"]
-Method = Literal["canny", "otsu", "gradient"]
+Method = Literal["lines", "flat", "regions"]
+FloatArray = npt.NDArray[np.float64]
 
 PAGE_MM: Final[dict[str, tuple[float, float]]] = {
     "a4": (210.0, 297.0),
@@ -39,8 +51,15 @@ PAGE_MM: Final[dict[str, tuple[float, float]]] = {
     "photo": (35.0, 49.0),  # 二寸 ID photo; captured like a page
 }
 WORK_WIDTH: Final = 640
-METHODS: Final[tuple[Method, ...]] = ("canny", "otsu", "gradient")
+METHODS: Final[tuple[Method, ...]] = ("lines", "flat", "regions")
+DEFAULT_METHODS: Final[tuple[Method, ...]] = ("lines", "flat")
 MM_PER_INCH: Final = 25.4
+MIN_SCORE: Final = 0.65
+MAX_LINES: Final = 30
+_STEP: Final = 6.0  # grey levels across a side, work image blurred σ 2
+_FLAT_STEP: Final = 3.0  # local range outside minus inside
+_FLAT_FRACTIONS: Final = (0.2, 0.4)  # of the median local range: "flat" thresholds
+_FLAT_INSET: Final = 4.0  # work pixels the flat blob sits inside the page edge
 
 
 def u8(array: object) -> Image:
@@ -72,29 +91,149 @@ def _filled(mask: Image) -> Image:
     return out
 
 
-_OPEN: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11))
+_K5: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
+_K9: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
+_K7E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
 
 
-def _region_maps(small: Image, methods: tuple[Method, ...]) -> list[Image]:
-    """Binary masks of page candidates; a wide opening cuts thin lines (desk clutter, cables)
-    touching the page so they do not bend its outline."""
-    blur = cv2.GaussianBlur(small, (5, 5), 0)
-    kernel = np.ones((3, 3), np.uint8)
-    maps = []
-    for method in methods:
-        if method == "canny":
-            med = float(np.median(blur))
-            edges = cv2.Canny(blur, int(max(10, 0.66 * med)), int(min(255, max(30, 1.33 * med))))
-            mask = _filled(u8(cv2.dilate(edges, kernel, iterations=1)))
-        elif method == "otsu":
-            _, bw = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-            mask = _filled(u8(bw))
-        else:  # gradient
-            grad = cv2.morphologyEx(blur, cv2.MORPH_GRADIENT, kernel)
-            _, bw = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-            mask = _filled(u8(cv2.morphologyEx(bw, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))))
-        maps.append(u8(cv2.morphologyEx(mask, cv2.MORPH_OPEN, _OPEN)))
-    return maps
+# ---------------------------------------------------------------- candidates: lines
+
+
+class _Line:
+    __slots__ = ("covered", "direction", "length", "normal", "rho")
+
+    def __init__(
+        self, normal: FloatArray, rho: float, direction: FloatArray, covered: FloatArray, length: float
+    ) -> None:
+        self.normal = normal  # unit normal: normal · p = rho on the line
+        self.rho = rho
+        self.direction = direction
+        self.covered = covered  # k×2 intervals (along direction) that segments cover
+        self.length = length
+
+
+_LSD: cv2.LineSegmentDetector | None = None
+
+
+def _segments(image: Image) -> FloatArray:
+    global _LSD
+    if _LSD is None:
+        _LSD = cv2.createLineSegmentDetector(cv2.LSD_REFINE_NONE)
+    found = _LSD.detect(image)[0]
+    if found is None:
+        return np.zeros((0, 4), np.float64)
+    return np.asarray(found, np.float64).reshape(-1, 4)
+
+
+def _lines(image: Image, min_len: float = 12.0, max_lines: int = MAX_LINES) -> list[_Line]:
+    """LSD segments merged into lines (collinear within 2.5 px and 4°), longest support first."""
+    s = _segments(image)
+    lengths = np.hypot(s[:, 2] - s[:, 0], s[:, 3] - s[:, 1])
+    keep = lengths >= min_len
+    s, lengths = s[keep], lengths[keep]
+    order = np.argsort(-lengths)
+    s, lengths = s[order], lengths[order]
+    used = np.zeros(len(s), bool)
+    dirs = (s[:, 2:4] - s[:, 0:2]) / np.maximum(lengths, 1e-9)[:, None]
+    cos_tol = math.cos(math.radians(4))
+    out: list[_Line] = []
+    for i in range(len(s)):
+        if used[i]:
+            continue
+        d = dirs[i]
+        n = np.array([-d[1], d[0]])
+        rho = float(n @ s[i, 0:2])
+        members = (
+            ~used
+            & (np.abs(s[:, 0:2] @ n - rho) < 2.5)
+            & (np.abs(s[:, 2:4] @ n - rho) < 2.5)
+            & (np.abs(dirs @ d) > cos_tol)
+        )
+        used |= members
+        if members.sum() > 1:
+            pts = np.vstack([s[members, 0:2], s[members, 2:4]]).astype(np.float32)
+            fit = np.asarray(cv2.fitLine(pts, cv2.DIST_L2, 0, 0.01, 0.01), np.float64).ravel()
+            d = fit[:2]
+            n = np.array([-d[1], d[0]])
+            rho = float(n @ fit[2:])
+        a, b = s[members, 0:2] @ d, s[members, 2:4] @ d
+        covered = np.sort(np.stack([np.minimum(a, b), np.maximum(a, b)], 1), axis=0)
+        out.append(_Line(n, rho, d, covered, float(lengths[members].sum())))
+    out.sort(key=lambda ln: -ln.length)
+    return out[:max_lines]
+
+
+def _line_quads(lines: list[_Line], shape: tuple[int, int], min_area: float, top: int = 60) -> list[Quad]:
+    """Quads from two near-parallel pairs of lines, ranked by the segment cover of their sides."""
+    h, w = shape
+    n = len(lines)
+    if n < 4:
+        return []
+    span = int(2 * math.hypot(w, h)) + 2
+    normals = np.array([ln.normal for ln in lines])
+    rhos = np.array([ln.rho for ln in lines])
+    dirs = np.array([ln.direction for ln in lines])
+    cum = np.zeros((n, 2 * span + 2))
+    for i, ln in enumerate(lines):
+        marks = np.zeros(2 * span + 1)
+        for a, b in ln.covered:
+            marks[int(max(0, a + span)) : int(min(2 * span, b + span)) + 1] = 1
+        cum[i, 1:] = np.cumsum(marks)
+    n1 = normals[:, None, :]
+    n2 = normals[None, :, :]
+    det = n1[..., 0] * n2[..., 1] - n1[..., 1] * n2[..., 0]
+    ok = np.abs(det) > 0.5
+    dets = np.where(ok, det, 1.0)
+    xs = (rhos[:, None] * n2[..., 1] - n1[..., 1] * rhos[None, :]) / dets
+    ys = (n1[..., 0] * rhos[None, :] - n2[..., 0] * rhos[:, None]) / dets
+    cross = np.stack([xs, ys], -1)
+    margin = 0.08 * w  # a page may stick out of the frame a little
+    inside = ok & (xs > -margin) & (xs < w + margin) & (ys > -margin) & (ys < h + margin)
+    cos = np.abs(dirs @ dirs.T)
+    sep = np.abs(rhos[:, None] - np.sign(normals @ normals.T) * rhos[None, :])
+    ii, jj = np.triu_indices(n, 1)
+    pair = (cos[ii, jj] > math.cos(0.6)) & (sep[ii, jj] > 15)
+    pi, pj = ii[pair], jj[pair]
+    if len(pi) < 2:
+        return []
+    a, b = np.triu_indices(len(pi), 1)
+    li, lj, lk, ll = pi[a], pj[a], pi[b], pj[b]
+    keep = (cos[li, lk] < math.cos(0.7)) & (li != lk) & (li != ll) & (lj != lk) & (lj != ll)
+    keep &= inside[li, lk] & inside[lk, lj] & inside[lj, ll] & inside[ll, li]
+    li, lj, lk, ll = li[keep], lj[keep], lk[keep], ll[keep]
+    if len(li) == 0:
+        return []
+    quads = np.stack([cross[li, lk], cross[lk, lj], cross[lj, ll], cross[ll, li]], 1)
+
+    def cover(idx: npt.NDArray[np.intp], p0: FloatArray, p1: FloatArray) -> FloatArray:
+        d = dirs[idx]
+        s0 = np.clip(np.einsum("cj,cj->c", p0, d) + span, 0, 2 * span + 1).astype(int)
+        s1 = np.clip(np.einsum("cj,cj->c", p1, d) + span, 0, 2 * span + 1).astype(int)
+        lo, hi = np.minimum(s0, s1), np.maximum(s0, s1)
+        return np.asarray((cum[idx, hi] - cum[idx, lo]) / np.maximum(hi - lo, 1), np.float64)
+
+    covers = np.stack(
+        [
+            cover(li, quads[:, 0], quads[:, 3]),
+            cover(lk, quads[:, 0], quads[:, 1]),
+            cover(lj, quads[:, 1], quads[:, 2]),
+            cover(ll, quads[:, 2], quads[:, 3]),
+        ],
+        1,
+    )
+    x, y = quads[..., 0], quads[..., 1]
+    area = 0.5 * np.abs(np.sum(x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y, 1))
+    good = np.nonzero((covers.min(1) >= 0.3) & (area >= min_area))[0]
+    rank = covers.min(1)[good] + covers.mean(1)[good]
+    out: list[Quad] = []
+    for c in good[np.argsort(-rank)][:top]:
+        q = quads[c].astype(np.float32)
+        if cv2.isContourConvex(q.reshape(-1, 1, 2)):
+            out.append(order_corners(q))
+    return out
+
+
+# ---------------------------------------------------------------- candidates: regions and flat paper
 
 
 def _intersect(l1: tuple[float, float], l2: tuple[float, float]) -> tuple[float, float] | None:
@@ -109,8 +248,8 @@ def _intersect(l1: tuple[float, float], l2: tuple[float, float]) -> tuple[float,
 def _quad_from_lines(
     contour: npt.NDArray[np.int32], shape: tuple[int, int]
 ) -> npt.NDArray[np.float32] | None:
-    """Fallback when the outline is not a clean 4-gon (a cup, a cable or another sheet touches
-    the page): the two strongest straight lines of each orientation along the outline."""
+    """Fallback when the outline is not a clean 4-gon: the two strongest straight lines of each
+    orientation along the outline."""
     outline = np.zeros(shape, np.uint8)
     cv2.drawContours(outline, [contour], -1, 255, 1)
     lines = cv2.HoughLines(outline, 1, np.pi / 180, 30)
@@ -153,40 +292,180 @@ def _quad_from_contour(
     return _quad_from_lines(contour, shape)
 
 
-def _region_iou(
-    contour: npt.NDArray[np.int32], quad: npt.NDArray[np.float32], shape: tuple[int, int]
-) -> float:
-    a = np.zeros(shape, np.uint8)
-    b = np.zeros(shape, np.uint8)
-    cv2.drawContours(a, [contour], -1, 1, thickness=cv2.FILLED)
-    cv2.fillConvexPoly(b, np.round(quad).astype(np.int32), 1)
-    inter = int(np.count_nonzero(a & b))
-    union = int(np.count_nonzero(a | b))
-    return inter / union if union else 0.0
-
-
-def _candidates(edge: Image, min_area: float) -> list[tuple[float, npt.NDArray[np.float32]]]:
-    contours, _ = cv2.findContours(edge, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    h, w = edge.shape
-    out = []
-    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+def _blob_quads(mask: Image, min_area: float, keep: int = 6) -> list[Quad]:
+    """A quad per large blob of ``mask`` (the convex hull simplified to four corners)."""
+    h, w = mask.shape
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    out: list[Quad] = []
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:keep]:
         region = cv2.contourArea(contour)
-        if region < min_area or region > 0.9 * w * h:
+        if region < min_area or region > 0.95 * w * h:
             continue
-        quad = _quad_from_contour(np.asarray(contour, np.int32), edge.shape)
-        if quad is None or not cv2.isContourConvex(np.round(quad).astype(np.int32).reshape(-1, 1, 2)):
-            continue
-        area = cv2.contourArea(quad)
-        if area > 0.9 * w * h:
-            continue
-        iou = _region_iou(np.asarray(contour, np.int32), quad, edge.shape)
-        if iou < 0.85:
-            continue
-        out.append((area * iou**4, quad))
+        quad = _quad_from_contour(np.asarray(cv2.convexHull(contour), np.int32), mask.shape)
+        if quad is not None:
+            out.append(order_corners(quad))
     return out
 
 
-def find_page(image: Image, methods: tuple[Method, ...] = METHODS, min_fraction: float = 0.02) -> Quad | None:
+def _side_lines(quad: npt.NDArray[np.floating]) -> tuple[FloatArray, FloatArray]:
+    """Outward unit normals (4×2) and offsets (normal · p) of a convex quad's sides."""
+    q = np.asarray(quad, np.float64)
+    v = np.roll(q, -1, axis=0) - q
+    n = np.stack([v[:, 1], -v[:, 0]], 1) / np.maximum(np.hypot(v[:, 0], v[:, 1]), 1e-9)[:, None]
+    mid = (q + np.roll(q, -1, axis=0)) / 2
+    flip = np.einsum("ij,ij->i", n, mid - q.mean(axis=0)) < 0
+    n[flip] *= -1
+    return n, np.einsum("ij,ij->i", n, q)
+
+
+def _corners_from_lines(normals: FloatArray, offsets: FloatArray) -> FloatArray | None:
+    """Corner k = side k-1 ∩ side k (side k runs from corner k to corner k+1)."""
+    out = []
+    for k in range(4):
+        a = np.array([normals[k - 1], normals[k]])
+        if abs(np.linalg.det(a)) < 1e-6:
+            return None
+        out.append(np.linalg.solve(a, np.array([offsets[k - 1], offsets[k]])))
+    return np.array(out)
+
+
+def _grow(quad: Quad, by: float) -> Quad:
+    normals, offsets = _side_lines(quad)
+    out = _corners_from_lines(normals, offsets + by)
+    return quad if out is None else out.astype(np.float32)
+
+
+def _flat_quads(local_range: npt.NDArray[np.float32], min_area: float) -> list[Quad]:
+    med = float(np.median(local_range))
+    out: list[Quad] = []
+    for fraction in _FLAT_FRACTIONS:
+        flat = u8((local_range < min(4.0, max(0.8, fraction * med))) * 255)
+        flat = u8(cv2.morphologyEx(flat, cv2.MORPH_OPEN, _K7E))
+        out += [order_corners(_grow(q, _FLAT_INSET)) for q in _blob_quads(flat, min_area)]
+    return out
+
+
+def _region_quads(text_free: Image, min_area: float) -> list[Quad]:
+    _, bw = cv2.threshold(text_free, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    edges = cv2.dilate(cv2.Canny(text_free, 20, 50), np.ones((3, 3), np.uint8))
+    out: list[Quad] = []
+    for mask in (u8(bw), u8(255 - bw), _filled(u8(edges))):
+        out += _blob_quads(mask, min_area)
+    return out
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def _side_support(
+    image: npt.NDArray[np.float32], quads: FloatArray, depth: float, step: float, signed: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Per candidate (C×4×2) and side: the share of samples along the side whose inside-minus-
+    outside difference (``depth`` px either side) is ≥ ``step`` (in the side's dominant sign unless
+    ``signed``: then outside must exceed inside), and that sign. Samples too near or beyond the
+    frame edge do not count; a side mostly outside the frame has no support."""
+    h, w = image.shape
+    count = 40
+    q = quads
+    centre = q.mean(axis=1, keepdims=True)
+    nxt = np.roll(q, -1, axis=1)
+    v = nxt - q
+    length = np.maximum(np.hypot(v[..., 0], v[..., 1]), 1e-9)
+    n = np.stack([v[..., 1], -v[..., 0]], -1) / length[..., None]
+    flip = np.einsum("csj,csj->cs", n, (q + nxt) / 2 - centre) < 0
+    n = np.where(flip[..., None], -n, n)
+    t = np.linspace(0.05, 0.95, count)
+    pts = q[:, :, None, :] + t[None, None, :, None] * v[:, :, None, :]  # C×4×K×2
+    pin = np.rint(pts - depth * n[:, :, None, :]).astype(np.int64)
+    pout = np.rint(pts + depth * n[:, :, None, :]).astype(np.int64)
+    m = 3
+    valid = (pts[..., 0] >= m) & (pts[..., 0] < w - m) & (pts[..., 1] >= m) & (pts[..., 1] < h - m)
+    for p in (pin, pout):
+        valid &= (p[..., 0] >= 0) & (p[..., 0] < w) & (p[..., 1] >= 0) & (p[..., 1] < h)
+    pin_x, pin_y = np.clip(pin[..., 0], 0, w - 1), np.clip(pin[..., 1], 0, h - 1)
+    pout_x, pout_y = np.clip(pout[..., 0], 0, w - 1), np.clip(pout[..., 1], 0, h - 1)
+    diff = image[pin_y, pin_x] - image[pout_y, pout_x]
+    nvalid = valid.sum(-1)
+    pos = ((diff >= step) & valid).sum(-1) / np.maximum(nvalid, 1)
+    neg = ((diff <= -step) & valid).sum(-1) / np.maximum(nvalid, 1)
+    support = neg if signed else np.maximum(pos, neg)
+    support = np.where(nvalid >= 0.3 * count, support, 0.0)
+    sign = np.where(pos >= neg, 1.0, -1.0)
+    return np.asarray(support, np.float64), np.asarray(sign, np.float64)
+
+
+# ---------------------------------------------------------------- refinement at full resolution
+
+
+def _refine(gray: Image, quad: Quad, signs: FloatArray, radius: float) -> Quad:
+    """Snap each side to the strongest step of its sign within ``radius`` px (sub-pixel), fit a
+    line per side (Huber), and take corners from adjacent lines; twice, the second time with a
+    third of the radius. A side whose step is not found keeps its line."""
+    h, w = gray.shape
+    q = np.asarray(quad, np.float64)
+    for it in range(2):
+        r = radius if it == 0 else max(3.0, radius / 3)
+        normals, offsets = _side_lines(q)
+        new_n, new_o = normals.copy(), offsets.copy()
+        for k in range(4):
+            p0, p1 = q[k], q[(k + 1) % 4]
+            v = p1 - p0
+            length = float(np.hypot(*v))
+            u = v / max(length, 1e-9)
+            n = normals[k]
+            m = int(min(80, max(10, length / 8)))
+            t = np.linspace(0.06, 0.94, m)
+            offs = np.arange(-r, r + 0.01, 0.5)
+            base = p0[None, :] + t[:, None] * v[None, :]
+            # three parallel profiles 1 px apart along the side, averaged (noise), per sample
+            prof = np.zeros((m, len(offs)), np.float32)
+            for along in (-1.0, 0.0, 1.0):
+                pts = base[:, None, :] + along * u[None, None, :] + offs[None, :, None] * n[None, None, :]
+                prof += np.asarray(
+                    cv2.remap(
+                        gray,
+                        pts[..., 0].astype(np.float32),
+                        pts[..., 1].astype(np.float32),
+                        cv2.INTER_LINEAR,
+                        borderMode=cv2.BORDER_CONSTANT,
+                        borderValue=-1,
+                    ),
+                    np.float32,
+                )
+            inside_frame = (base[:, 0] >= 2) & (base[:, 0] < w - 2) & (base[:, 1] >= 2) & (base[:, 1] < h - 2)
+            # derivative along the outward normal, oriented so the expected step is positive
+            der = (prof[:, 2:] - prof[:, :-2]) * float(-signs[k])
+            idx = np.argmax(der, axis=1)
+            best = der[np.arange(m), idx]
+            good = inside_frame & (best > 9.0) & (idx > 0) & (idx < der.shape[1] - 1)
+            if np.count_nonzero(good) < 6:
+                continue
+            rows = np.nonzero(good)[0]
+            ii = idx[good]
+            a, b, c = der[rows, ii - 1], der[rows, ii], der[rows, ii + 1]
+            den = a - 2 * b + c
+            sub = np.where(np.abs(den) > 1e-6, 0.5 * (a - c) / np.where(np.abs(den) > 1e-6, den, 1.0), 0.0)
+            off = offs[ii + 1] + 0.5 * np.clip(sub, -1, 1)
+            edge = base[rows] + off[:, None] * n[None, :]
+            fit = np.asarray(cv2.fitLine(edge.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01), np.float64)
+            d = fit.ravel()[:2]
+            nn = np.array([d[1], -d[0]])
+            if nn @ n < 0:
+                nn = -nn
+            new_n[k], new_o[k] = nn, float(nn @ fit.ravel()[2:])
+        corners = _corners_from_lines(new_n, new_o)
+        if corners is None or np.abs(corners - q).max() > 3 * radius:
+            break
+        q = corners
+    return q.astype(np.float32)
+
+
+# ---------------------------------------------------------------- the detector
+
+
+def find_page(
+    image: Image, methods: tuple[Method, ...] = DEFAULT_METHODS, min_fraction: float = 0.02
+) -> Quad | None:
     """The page quadrilateral in a BGR or grayscale frame (frame pixels, TL TR BR BL), or ``None``."""
     gray = to_gray(image)
     w = gray.shape[1]
@@ -195,14 +474,37 @@ def find_page(image: Image, methods: tuple[Method, ...] = METHODS, min_fraction:
         u8(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)) if scale < 1 else gray
     )
     min_area = min_fraction * small.shape[0] * small.shape[1]
-    best: tuple[float, npt.NDArray[np.float32]] | None = None
-    for edge in _region_maps(small, methods):
-        for score, quad in _candidates(edge, min_area):
-            if best is None or score > best[0]:
-                best = (score, quad)
-    if best is None:
+    closed = u8(cv2.morphologyEx(small, cv2.MORPH_CLOSE, _K9))  # dark text and thin dark clutter gone
+    candidates: list[Quad] = []
+    if "lines" in methods:
+        text_free = u8(cv2.morphologyEx(cv2.morphologyEx(small, cv2.MORPH_OPEN, _K5), cv2.MORPH_CLOSE, _K9))
+        candidates += _line_quads(_lines(text_free), text_free.shape, min_area)
+    local_range = np.asarray(
+        cv2.GaussianBlur(cv2.morphologyEx(closed, cv2.MORPH_GRADIENT, _K5).astype(np.float32), (0, 0), 2),
+        np.float32,
+    )
+    if "flat" in methods:
+        candidates += _flat_quads(local_range, min_area)
+    if "regions" in methods:
+        text_free = u8(cv2.morphologyEx(cv2.morphologyEx(small, cv2.MORPH_OPEN, _K5), cv2.MORPH_CLOSE, _K9))
+        candidates += _region_quads(text_free, min_area)
+    if not candidates:
         return None
-    return order_corners(best[1] / scale)
+    quads = np.array(candidates, np.float64)
+    x, y = quads[..., 0], quads[..., 1]
+    areas = 0.5 * np.abs(np.sum(x * np.roll(y, -1, 1) - np.roll(x, -1, 1) * y, 1))
+    blurred = np.asarray(cv2.GaussianBlur(small, (0, 0), 2), np.float32)
+    step, signs = _side_support(blurred, quads, 3.0, _STEP, signed=False)
+    flat, _ = _side_support(local_range, quads, 4.0, _FLAT_STEP, signed=True)
+    sides = np.maximum(step, flat)
+    scores = 0.5 * sides.mean(1) + 0.5 * sides.min(1)
+    scores[areas > 0.85 * small.size] = 0.0
+    ok = scores >= MIN_SCORE
+    if not ok.any():
+        ok = scores >= scores.max()
+    pick = int(np.argmax(np.where(ok, areas * scores**3, -1.0)))
+    full = order_corners(quads[pick] / scale)
+    return order_corners(_refine(gray, full, signs[pick], radius=4.0 / scale))
 
 
 def quad_iou(a: npt.NDArray[np.floating], b: npt.NDArray[np.floating]) -> float:
