@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ __all__ = ["run_kiosk"]
 
 log = logging.getLogger(__name__)
 
+_FATAL_EXIT_MS = 8000
+
 
 def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
               fullscreen: bool = True, orientation: str = "auto",
@@ -23,13 +26,19 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     """Run the kiosk UI. With ``script``: drive it through the script's steps (offscreen is
     fine), saving a PNG per step into ``screenshots``; returns the number of failed steps
     (0 = success). Without: the interactive kiosk until the window closes."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
     from kiosk.demo import SimulatedDevices, simulated_card, synthetic_page
+    from kiosk.ui import i18n
     from kiosk.ui.driver import ScriptDriver
     from kiosk.ui.window import KioskWindow, prepare_environment
 
     prepare_environment()
+    try:
+        i18n.build()  # normally done at setup (run.sh); a no-op when the .qm are current
+    except (OSError, subprocess.CalledProcessError) as err:
+        log.warning("translations could not be compiled: %s", err)
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     assert isinstance(app, QGuiApplication)  # noqa: S101 - a widgets app is one too
     core = build_core(config, log_to_stderr=script is None)
@@ -51,6 +60,10 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             log.info("script %s: %d step(s), %d failed, %d screenshot(s)", script.name,
                      len(steps), failures, len(driver.shots))
             return failures
+        # an unexpected error: the out-of-service screen, then a non-zero exit so that systemd
+        # restarts the kiosk (DESIGN §6)
+        window.session.fatal.connect(lambda _key: QTimer.singleShot(_FATAL_EXIT_MS,
+                                                                    lambda: app.exit(70)))
         window.show(fullscreen=fullscreen)
         return app.exec()
     finally:

@@ -204,3 +204,18 @@ def test_every_screen_item_is_a_touch_target(ui: Ui) -> None:
     too_small = [b.objectName() for b in buttons
                  if min(b.width(), b.height()) < ui.window.theme.minTouch]
     assert too_small == []
+
+
+def test_keyboard_layout_follows_the_session_language(ui: Ui) -> None:
+    # InputEngine.InputMode: Latin 0, Pinyin 3, Cangjie 4 (Zhuyin 5 is the zh_TW default)
+    _to_catalog(ui, "zh-Hant")
+    ui.driver.tap("searchField")
+    assert ui.driver.item("keyboard").isVisible()
+    root = ui.window.root
+    assert root.property("keyboardLocale") == "zh_TW" and root.property("keyboardMode") == 4
+    ui.driver.tap("lang_zh-Hans")
+    ui.driver.tap("searchField")
+    assert root.property("keyboardLocale") == "zh_CN" and root.property("keyboardMode") == 3
+    ui.driver.tap("lang_en")
+    ui.driver.tap("searchField")
+    assert root.property("keyboardLocale") == "en_US" and root.property("keyboardMode") == 0

@@ -23,6 +23,9 @@ Rectangle {
         "out_of_service": "OutOfService"
     })
     readonly property bool chrome: session.inSession
+    // for tests and diagnostics: what the on-screen keyboard is set to
+    readonly property string keyboardLocale: InputContext.locale
+    readonly property int keyboardMode: InputContext.inputEngine ? InputContext.inputEngine.inputMode : -1
 
     // reset every text input in the tree (after the journey wiped the session)
     function clearInputs(item) {
@@ -45,6 +48,21 @@ Rectangle {
             VirtualKeyboardSettings.userDataReset()  // the Pinyin user dictionary
             root.forceActiveFocus()
         }
+    }
+
+    // 繁體: Cangjie (what Hong Kong typists use) rather than the layout's default Zhuyin
+    function preferCangjie() {
+        const engine = InputContext.inputEngine
+        if (!engine || session.keyboardLocale !== "zh_TW")
+            return
+        if (engine.inputModes.indexOf(InputEngine.InputMode.Cangjie) >= 0
+                && engine.inputMode !== InputEngine.InputMode.Cangjie)
+            engine.inputMode = InputEngine.InputMode.Cangjie
+    }
+    Connections {
+        target: InputContext.inputEngine
+        // after the layout has picked its own default mode
+        function onInputModesChanged() { Qt.callLater(root.preferCangjie) }
     }
 
     Binding {

@@ -12,6 +12,8 @@ Rectangle {
             width: parent.width
             height: Theme.minTouch
             KText {
+                // care mode's larger buttons may leave no room: then the buttons win
+                visible: tools.width < parent.width - 160
                 anchors { left: parent.left; verticalCenter: parent.verticalCenter;
                           right: tools.left; rightMargin: 12 }
                 text: session.terminalName

@@ -34,6 +34,7 @@ Item {
                 Row {
                     required property var modelData
                     width: column.width
+                    height: Math.max(implicitHeight, Theme.minTouch)
                     spacing: 12
                     KText {
                         width: parent.width * 0.8
