@@ -26,9 +26,10 @@ from typing import Any, TextIO
 import cv2
 import numpy as np
 
-from kiosk.app import Core, build_core
+from kiosk.app import Core, build_core, build_keyring
 from kiosk.catalog.model import Device
 from kiosk.config import Config
+from kiosk.demo_services import DEMO_STAFF, DemoServices
 from kiosk.identity import IdentityDocument
 from kiosk.identity.numbers import resident_id_birth_date
 from kiosk.journey import FakeClock, Journey, JourneyEvent, State
@@ -87,9 +88,10 @@ def synthetic_page(label: str, page: int) -> bytes:
 
 
 class DemoRunner:
-    def __init__(self, core: Core, out: TextIO) -> None:
+    def __init__(self, core: Core, out: TextIO, services: DemoServices | None = None) -> None:
         self.core = core
         self.out = out
+        self.services = services
         self.clock = FakeClock(dt.datetime.now(dt.UTC))
         self.journey = Journey(
             config=core.config, catalog=core.catalog, outbox=core.outbox, clock=self.clock,
@@ -146,6 +148,8 @@ class DemoRunner:
             "capture": self._capture,
             "submit": self._submit,
             "wait": self._wait,
+            "sync": self._sync,
+            "staff": self._staff,
         }
         failures = 0
         for n, step in enumerate(steps, 1):
@@ -165,6 +169,7 @@ class DemoRunner:
         return failures
 
     def _describe(self, args: dict[str, Any]) -> str:
+        args = {k: v for k, v in args.items() if k != "decision_note"}
         if "values" in args:
             return f"({len(args['values'])} field(s))"
         return " ".join(f"{k}={v}" for k, v in args.items() if k != "card") or (
@@ -219,21 +224,55 @@ class DemoRunner:
         return None
 
 
+    def _sync(self, args: dict[str, Any]) -> object:
+        if self.services is None:
+            self._say("     (no local back office in this run: sync skipped)")
+            return None
+        report = self.services.sync_once()
+        outbox = self.core.outbox
+        for uid in report.accepted:
+            row = outbox.get(uid)
+            self._say(f"     ⇄ {row.tracking_no} accepted by the back office: case number {row.case_no}")
+        if report.statuses_applied:
+            self._say(f"     ⇄ {report.statuses_applied} status update(s) pulled from the back office")
+        if report.errors:
+            return report.errors[0]
+        return None
+
+    def _staff(self, args: dict[str, Any]) -> object:
+        if self.services is None or self.last_receipt is None:
+            self._say("     (no local back office in this run: staff step skipped)")
+            return None
+        row = self.core.outbox.find_by_tracking(self.last_receipt)
+        assert row is not None  # noqa: S101 - the demo just submitted it
+        self.services.staff_decides(row.uuid, args["status"], args.get("decision_note", ""))
+        self._say(f"     back-office staff set {row.tracking_no} to {args['status']}")
+        return None
+
+
 class NewTracking(str):
     """A step result that is good news (a tracking number), not an error key."""
 
 
-def run_headless_demo(config: Config, *, script: Path | None = None, out: TextIO | None = None) -> int:
+def run_headless_demo(config: Config, *, script: Path | None = None, out: TextIO | None = None,
+                      with_backoffice: bool = True) -> int:
     import sys
 
     stream = out or sys.stdout
     steps = json.loads((script or DEFAULT_SCRIPT).read_text(encoding="utf-8"))
     core = build_core(config, log_to_stderr=False)
+    services: DemoServices | None = None
     try:
         stream.write(f"smarthall-kiosk headless demo — terminal {config.terminal.id} "
                      f"(profile {config.profile}), catalogue {core.catalog.version}\n")
-        stream.write(f"data: {config.paths.data_dir}   log: {config.paths.log_file}\n\n")
-        runner = DemoRunner(core, stream)
+        stream.write(f"data: {config.paths.data_dir}   log: {config.paths.log_file}\n")
+        if with_backoffice:
+            services = DemoServices(config, build_keyring(config), core.outbox).start()
+            assert services.backoffice is not None  # noqa: S101 - started
+            stream.write(f"local back office: {services.backoffice.url}/staff "
+                         f"(staff login {DEMO_STAFF[0]} / {DEMO_STAFF[1]})\n")
+        stream.write("\n")
+        runner = DemoRunner(core, stream, services)
         failures = runner.run(steps)
         stats = core.outbox.stats()
         stream.write(f"\noutbox: {stats['unsent']} submission(s) waiting to sync, "
@@ -243,6 +282,8 @@ def run_headless_demo(config: Config, *, script: Path | None = None, out: TextIO
             stream.write(f"{failures} step(s) were refused\n")
         return 1 if failures else 0
     finally:
+        if services is not None:
+            services.stop()
         core.close()
 
 
