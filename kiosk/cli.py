@@ -183,10 +183,36 @@ def cmd_maintenance(config: Config, args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- demo
+def _has_display() -> bool:
+    import os
+
+    if os.environ.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    """The kiosk window on a desktop; the headless journey where there is no display; the real
+    UI driven offscreen by a script (one screenshot per step) with ``--screenshots``."""
+    if args.screenshots is not None or (not args.headless and _has_display()):
+        from kiosk.ui import run_kiosk
+
+        script = args.script
+        if args.screenshots is not None and script is None:
+            script = Path(__file__).resolve().parent.parent / "assets" / "demo" / "ui-business-licence.json"
+        return run_kiosk(config, script=script, screenshots=args.screenshots, fullscreen=not args.window)
     from kiosk.demo import run_headless_demo
 
+    if not args.headless:
+        print("no display: running the headless journey (kiosk demo --headless)\n")
     return run_headless_demo(config, script=args.script)
+
+
+def cmd_run(config: Config, args: argparse.Namespace) -> int:
+    """The terminal's main job: the full-screen kiosk (systemd starts this under cage)."""
+    from kiosk.ui import run_kiosk
+
+    return run_kiosk(config, fullscreen=not args.window)
 
 
 # ---------------------------------------------------------------- sync
@@ -350,7 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--headless", action="store_true",
                       help="drive a scripted journey without a window and print what happens")
     demo.add_argument("--script", type=Path, help="a journey script (JSON); default: the built-in one")
+    demo.add_argument("--screenshots", type=Path, metavar="DIR",
+                      help="drive the real UI offscreen through --script, saving a PNG per step")
+    demo.add_argument("--window", action="store_true", help="a window instead of full screen")
     demo.set_defaults(func=cmd_demo)
+
+    run = sub.add_parser("run", help="the full-screen kiosk (the terminal's main job)")
+    run.add_argument("--window", action="store_true", help="a window instead of full screen")
+    run.set_defaults(func=cmd_run)
 
     devs = sub.add_parser("devices", help="list devices with their status; exercise simulators once")
     devs.add_argument("--no-exercise", action="store_true", help="only list and poll status")
