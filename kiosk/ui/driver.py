@@ -8,7 +8,8 @@ page"; ``insert_card`` hands a simulated card to the bridge from another thread 
 driver will). UI-level steps::
 
     {"do": "tap", "name": "<objectName>"}
-    {"do": "type", "name": "<objectName>", "text": "…"}
+    {"do": "type", "name": "<objectName>", "text": "…"}   an input-method commit into a field
+    {"do": "keys", "name": "<objectName>", "keys": "gongsi "}   taps on the on-screen keyboard
     {"do": "expect", "screen": "form"}            fails the step if another screen shows
     {"do": "wait", "seconds": 120}                 the accelerated clock; ticks once a second
     {"do": "shot", "name": "after-wipe"}           an extra screenshot
@@ -111,6 +112,9 @@ class ScriptDriver:
         item = self.item(name)
         if not item.isEnabled():
             raise StepFailed(f"{name!r} is disabled")
+        self.tap_item(item)
+
+    def tap_item(self, item: QQuickItem) -> None:
         self._scroll_into_view(item)
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
         QTest.mouseClick(self.window.view, Qt.MouseButton.LeftButton,
@@ -128,6 +132,23 @@ class ScriptDriver:
         event.setCommitString(text)
         QGuiApplication.sendEvent(field, event)
         self.settle()
+
+    def keys(self, name: str, keys: str) -> None:
+        """Tap ``name`` and then the on-screen keyboard's keys, one per character (a space is
+        the space bar: in Pinyin and Cangjie it commits the first candidate)."""
+        self.tap(name)
+        keyboard = self.item("keyboard")
+        for ch in keys:
+            visible = [i for i in walk_items(keyboard) if i.isVisible()]
+            if ch == " ":
+                key = next((i for i in visible
+                            if i.metaObject().className().startswith("SpaceKey")), None)
+            else:
+                key = next((i for i in visible if i.property("key") is not None
+                            and i.property("text") == ch), None)
+            if key is None:
+                raise StepFailed(f"no key {ch!r} on the keyboard")
+            self.tap_item(key)
 
     def shot(self, label: str) -> Path | None:
         if self.screenshots is None:
@@ -179,6 +200,8 @@ class ScriptDriver:
             self.tap(a["name"])
         elif name == "type":
             self.type(a["name"], str(a["text"]))
+        elif name == "keys":
+            self.keys(a["name"], str(a["keys"]))
         elif name == "expect":
             if s.screen != a["screen"]:
                 raise StepFailed(f"expected {a['screen']}, showing {s.screen}")

@@ -219,3 +219,11 @@ def test_keyboard_layout_follows_the_session_language(ui: Ui) -> None:
     ui.driver.tap("lang_en")
     ui.driver.tap("searchField")
     assert root.property("keyboardLocale") == "en_US" and root.property("keyboardMode") == 0
+
+
+def test_typing_pinyin_on_the_on_screen_keyboard(ui: Ui) -> None:
+    _to_catalog(ui)
+    ui.driver.perform("keys", {"name": "searchField", "keys": "gongsi "})
+    assert ui.driver.item("searchField").property("text") == "公司"
+    assert ui.journey.view().query == "公司"
+    assert {i["code"] for i in ui.session.items} >= {"44030400SC-XK-0001", "44030400SC-XK-0002"}

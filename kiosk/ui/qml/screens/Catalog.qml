@@ -11,6 +11,7 @@ Item {
             objectName: "searchField"
             width: parent.width
             placeholderText: qsTr("Search: name, keyword or pinyin (e.g. gssldj)")
+            inputMethodHints: Qt.ImhNoPredictiveText
             onTextEdited: session.search(text)
         }
         Flow {
