@@ -490,7 +490,12 @@ def doc_sample(
     )
     hom = hom_unit @ to_unit
     del src_sq
-    corners = cv2.perspectiveTransform(src.reshape(-1, 1, 2), hom).reshape(4, 2).astype(np.float32)
+    # The page's outline: warpPerspective samples page pixel centres at integer coordinates, so the
+    # page covers [-0.5, w - 0.5] × [-0.5, h - 0.5] in page space (its warped mask is 50 % there).
+    # (Until 2026-11 the corners were taken at [0, w] × [0, h]: half a page pixel off, 1-2 frame
+    # pixels for the up-scaled ID card, which capped every detector's IoU on cards near 0.99.)
+    outline = src - 0.5
+    corners = cv2.perspectiveTransform(outline.reshape(-1, 1, 2), hom).reshape(4, 2).astype(np.float32)
     bg = background(rng, size) if index % 8 == 0 else _pooled_background(rng, seed + 1, size)
     warped = cv2.warpPerspective(page, hom, size, flags=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(np.full(page.shape, 255, np.uint8), hom, size, flags=cv2.INTER_LINEAR)

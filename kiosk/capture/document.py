@@ -59,7 +59,8 @@ MAX_LINES: Final = 30
 _STEP: Final = 6.0  # grey levels across a side, work image blurred σ 2
 _FLAT_STEP: Final = 3.0  # local range outside minus inside
 _FLAT_FRACTIONS: Final = (0.2, 0.4)  # of the median local range: "flat" thresholds
-_FLAT_INSET: Final = 4.0  # work pixels the flat blob sits inside the page edge
+_FLAT_INSET: Final = 4.0
+_AREA_POWER: Final = 3.0
 
 
 def u8(array: object) -> Image:
@@ -358,12 +359,18 @@ def _region_quads(text_free: Image, min_area: float) -> list[Quad]:
 
 
 def _side_support(
-    image: npt.NDArray[np.float32], quads: FloatArray, depth: float, step: float, signed: bool
+    image: npt.NDArray[np.float32],
+    quads: FloatArray,
+    depth: float,
+    step: float,
+    signed: bool,
+    span: tuple[float, float] = (0.05, 0.95),
 ) -> tuple[FloatArray, FloatArray]:
     """Per candidate (C×4×2) and side: the share of samples along the side whose inside-minus-
     outside difference (``depth`` px either side) is ≥ ``step`` (in the side's dominant sign unless
     ``signed``: then outside must exceed inside), and that sign. Samples too near or beyond the
-    frame edge do not count; a side mostly outside the frame has no support."""
+    frame edge do not count; a side mostly outside the frame has no support. ``span`` is the part
+    of each side sampled, as fractions from its first corner (beyond 0..1: the side's extension)."""
     h, w = image.shape
     count = 40
     q = quads
@@ -374,7 +381,7 @@ def _side_support(
     n = np.stack([v[..., 1], -v[..., 0]], -1) / length[..., None]
     flip = np.einsum("csj,csj->cs", n, (q + nxt) / 2 - centre) < 0
     n = np.where(flip[..., None], -n, n)
-    t = np.linspace(0.05, 0.95, count)
+    t = np.linspace(span[0], span[1], count)
     pts = q[:, :, None, :] + t[None, None, :, None] * v[:, :, None, :]  # C×4×K×2
     pin = np.rint(pts - depth * n[:, :, None, :]).astype(np.int64)
     pout = np.rint(pts + depth * n[:, :, None, :]).astype(np.int64)
@@ -502,9 +509,9 @@ def find_page(
     ok = scores >= MIN_SCORE
     if not ok.any():
         ok = scores >= scores.max()
-    pick = int(np.argmax(np.where(ok, areas * scores**3, -1.0)))
+    pick = int(np.argmax(np.where(ok, areas * np.maximum(scores, 0.0) ** _AREA_POWER, -1.0)))
     full = order_corners(quads[pick] / scale)
-    return order_corners(_refine(gray, full, signs[pick], radius=4.0 / scale))
+    return order_corners(_refine(gray, full, signs[pick], radius=6.0 / scale))
 
 
 def quad_iou(a: npt.NDArray[np.floating], b: npt.NDArray[np.floating]) -> float:
