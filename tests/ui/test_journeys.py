@@ -45,3 +45,17 @@ def test_shipped_scripts_run_clean(qapp: object, tmp_path: Path, script: str) ->
         assert ui.driver.run(_steps(script)) == 0
     finally:
         ui.close()
+
+
+def test_hong_kong_terminal_application_with_a_typed_hkid(qapp: object, tmp_path: Path) -> None:
+    ui = open_ui(qapp, tmp_path, profile="remote")
+    try:
+        assert ui.driver.run(_steps("ui-hk-hkid.json")) == 0
+        tracking = ui.driver.last_receipt
+        assert tracking and tracking.startswith("HK1-")
+        row = ui.core.outbox.find_by_tracking(tracking)
+        assert row is not None and row.item_code == "44030400SC-XK-0001"
+        assert {a.material_id for a in row.attachments} >= {"shareholder_ids", "articles"}
+        assert ui.journey.state is State.ATTRACT and ui.session.language == "zh-Hant"
+    finally:
+        ui.close()

@@ -6,6 +6,8 @@ Rectangle {
     objectName: "idleOverlay"
     color: Theme.overlay
     z: 5
+    // take the focus from any text field: the keyboard closes under the overlay
+    onVisibleChanged: if (visible) overlay.forceActiveFocus()
     MouseArea { anchors.fill: parent }  // swallow taps on the screen beneath
     Rectangle {
         anchors.centerIn: parent
