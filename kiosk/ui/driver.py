@@ -210,7 +210,7 @@ class ScriptDriver:
         elif name in ("choose_language", "set_language"):
             self.tap(("choose_" if name == "choose_language" else "lang_") + a["language"])
         elif name == "set_care_mode":
-            if bool(a.get("on", True)) != s.careMode:
+            if bool(a.get("on", True)) != bool(s.property("careMode")):
                 self.tap("careMode")
         elif name == "browse_category":
             self.tap(f"category_{a.get('category') or 'all'}")
@@ -221,7 +221,7 @@ class ScriptDriver:
         elif name == "insert_card":
             self.insert_card(a.get("card", "resident"))
         elif name == "enter_id_manually":
-            if len(s.manualKinds) > 1:
+            if len(s.property("manualKinds") or ()) > 1:
                 self.tap(f"idKind_{a['kind']}")
             self.type("idNumber", a["number"])
             if a.get("name"):
@@ -277,7 +277,7 @@ class ScriptDriver:
         self.settle()
 
     def fill(self, values: dict[str, str]) -> None:
-        kinds = {f["id"]: f["type"] for f in self.window.session.formFields}
+        kinds = {f["id"]: f["type"] for f in self.window.session.property("formFields") or ()}
         for field_id, value in values.items():
             if field_id not in kinds:
                 raise StepFailed(f"no field {field_id!r} on this page")

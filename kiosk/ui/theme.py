@@ -93,9 +93,12 @@ class Theme(QObject):
 
     # ------------------------------------------------------------------ sizes
 
+    def _touch(self) -> int:
+        return round(self._min_touch * (1.2 if self._care else 1.0))
+
     @Property(int, notify=changed)
     def minTouch(self) -> int:
-        return round(self._min_touch * (1.2 if self._care else 1.0))
+        return self._touch()
 
     @Property(int, notify=changed)
     def fontBody(self) -> int:
@@ -131,11 +134,11 @@ class Theme(QObject):
 
     @Property(int, notify=changed)
     def headerHeight(self) -> int:
-        return self.minTouch + 40
+        return self._touch() + 40
 
     @Property(int, notify=changed)
     def footerHeight(self) -> int:
-        return self.minTouch + 40
+        return self._touch() + 40
 
     @Property(int, notify=changed)
     def tileColumns(self) -> int:

@@ -437,7 +437,7 @@ class SessionModel(QObject):
     def keyboardLocale(self) -> str:
         return KEYBOARD_LOCALES[self._view.language]
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def languages(self) -> list[dict[str, str]]:
         return [{"code": c, "label": LANGUAGE_NAMES[c]} for c in self._config.terminal.languages]
 
@@ -492,12 +492,12 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------------ attract, catalogue
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def highlights(self) -> list[str]:
         lang = self._view.language
         return [i.name.get(lang) for i in self._catalog.items() if i.kind == "application"][:6]
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def categories(self) -> list[dict[str, Any]]:
         lang = self._view.language
         out = [{"id": "", "name": "",  # "all": the screen's own label
@@ -510,7 +510,7 @@ class SessionModel(QObject):
     def query(self) -> str:
         return self._view.query
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def items(self) -> list[dict[str, Any]]:
         lang = self._view.language
         out = []
@@ -523,7 +523,7 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------------ service detail
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def detail(self) -> dict[str, Any]:
         item = self._item()
         if item is None:
@@ -549,7 +549,7 @@ class SessionModel(QObject):
     def cardReader(self) -> bool:
         return "id_card" in self._config.terminal.identification
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def manualKinds(self) -> list[str]:
         return self._manual_kinds()
 
@@ -574,7 +574,7 @@ class SessionModel(QObject):
             return ""
         return item.form[self._view.form_page].title.get(self._view.language)
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def formFields(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "form":
@@ -594,7 +594,7 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------------ capture
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def material(self) -> dict[str, Any]:
         item = self._item()
         v = self._view
@@ -615,7 +615,7 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------------ review, consent
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def reviewFields(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "review":
@@ -631,7 +631,7 @@ class SessionModel(QObject):
                 out.append({"page": page, "label": f.label.get(lang), "value": value})
         return out
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def reviewMaterials(self) -> list[dict[str, Any]]:
         item = self._item()
         if item is None or self._screen() != "review":
@@ -654,7 +654,7 @@ class SessionModel(QObject):
 
     # ------------------------------------------------------------------ receipt, rating
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def receipt(self) -> dict[str, Any]:
         r = self._view.receipt
         if r is None:
@@ -666,13 +666,13 @@ class SessionModel(QObject):
                 "submitted": translate("journey.submitted", lang),
                 "nextSteps": translate("receipt.next_step.default", lang)}
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def ratingReasons(self) -> list[dict[str, str]]:
         return [{"code": r, "label": self._t(f"rating.reason.{r}")} for r in RATING_REASONS]
 
     # ------------------------------------------------------------------ status, pickup, policies
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def statusResult(self) -> dict[str, Any]:
         row = self._view.status_row
         if row is None:
@@ -687,7 +687,7 @@ class SessionModel(QObject):
                 "updated": row.updated_at.strftime("%Y-%m-%d %H:%M"),
                 "caseNo": row.case_no or ""}
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def pickup(self) -> dict[str, Any]:
         job = self._view.pickup
         if job is None:
@@ -695,7 +695,7 @@ class SessionModel(QObject):
         return {"trackingNo": job.tracking_no, "caseNo": job.case_no or "",
                 "item": self._catalog.item(job.item_code).name.get(self._view.language)}
 
-    @Property("QVariantList", notify=changed)
+    @Property(list, notify=changed)
     def policies(self) -> list[dict[str, Any]]:
         lang = self._view.language
         by_id = {p.id: p for p in self._catalog.policies()}
@@ -712,7 +712,7 @@ class SessionModel(QObject):
     def noPolicyText(self) -> str:
         return self._t("policy.no_match")
 
-    @Property("QVariantMap", notify=changed)
+    @Property(dict, notify=changed)
     def fieldErrors(self) -> dict[str, str]:
         return {k: self._t(v) for k, v in self._view.field_errors}
 
