@@ -500,31 +500,34 @@ class BackOfficeDB:
                     existing = conn.execute(sa.select(submissions).where(
                         submissions.c.uuid == sub.uuid)).mappings().one()
                 return self._state(conn, existing)
-            conn.execute(submissions.insert().values(
+            inserted = conn.execute(submissions.insert().values(
                 uuid=sub.uuid, terminal_id=terminal_id, fingerprint=fingerprint, tracking_no=sub.tracking_no,
                 item_code=sub.item_code, language=sub.language, created_at=sub.created_at,
                 received_at=now, status="received", updated_at=now,
-                body=json.dumps(sub.metadata(), ensure_ascii=False)))
+                body=json.dumps(sub.metadata(), ensure_ascii=False))).inserted_primary_key
             empty = hashlib.sha256(b"").hexdigest()
+            atts = [AttachmentState(seq=a.seq, size=a.size, offset=a.size if a.seq in inline else 0,
+                                    complete=a.seq in inline or (a.size == 0 and a.sha256 == empty))
+                    for a in sorted(sub.attachments, key=lambda m: m.seq)]
             if sub.attachments:
+                done = {a.seq: a for a in atts}
                 conn.execute(attachments.insert(), [
                     {"submission_uuid": sub.uuid, "seq": a.seq, "material_id": a.material_id,
                      "filename": a.filename, "mime": a.mime, "pages": a.pages, "size": a.size,
-                     "sha256": a.sha256, "received": a.size if a.seq in inline else 0,
-                     "complete": a.seq in inline or (a.size == 0 and a.sha256 == empty)}
+                     "sha256": a.sha256, "received": done[a.seq].offset, "complete": done[a.seq].complete}
                     for a in sub.attachments
                 ])
             chunks = [{"submission_uuid": sub.uuid, "seq": seq, "offset": 0, "data": data}
                       for seq, data in inline.items() if data]
             if chunks:
                 conn.execute(attachment_chunks.insert(), chunks)
-            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == sub.uuid)).mappings().one()
-            if commit:
-                case_no = self._commit_in(conn, terminal_id, row, now, required=False)
-                if case_no is not None:
-                    row = conn.execute(sa.select(submissions).where(
-                        submissions.c.uuid == sub.uuid)).mappings().one()
-            state = self._state(conn, row)
+            case_no = None
+            if commit and all(a.complete for a in atts) and inserted:
+                # everything is here: commit in this transaction (what _commit_in does, minus
+                # the queries whose answers are known)
+                case_no = self._commit_row(conn, terminal_id, sub.uuid, int(inserted[0]), now)
+            state = SubmissionState(uuid=sub.uuid, committed=case_no is not None, case_no=case_no,
+                                    status="accepted" if case_no else "received", attachments=tuple(atts))
         log.info("submission %s received from terminal %s%s", sub.uuid, terminal_id,
                  f", committed as case {state.case_no}" if state.committed else "")
         return state
@@ -652,7 +655,11 @@ class BackOfficeDB:
             if required:
                 raise BackOfficeError(409, "commit.incomplete", f"{missing} attachment(s) incomplete")
             return None
-        case_no = f"{self.case_prefix}{now:%Y}{row['id']:07d}"
+        return self._commit_row(conn, terminal_id, uuid, row["id"], now)
+
+    def _commit_row(self, conn: Connection, terminal_id: str, uuid: str, row_id: int, now: dt.datetime
+                    ) -> str:
+        case_no = f"{self.case_prefix}{now:%Y}{row_id:07d}"
         conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
             committed_at=now, case_no=case_no, status="accepted", updated_at=now))
         conn.execute(status_events.insert().values(

@@ -291,12 +291,14 @@ class Outbox:
             self._audit(conn, uuid, "rated", None, None, f"level {level}")
 
     # ------------------------------------------------------------------ sync (kiosk/sync)
-    def claim_due(self, limit: int, *, token: str, lease_s: float) -> list[SubmissionRow]:
+    def claim_due(self, limit: int, *, token: str, lease_s: float, reclaim_own: bool = True
+                  ) -> list[SubmissionRow]:
         """Claim up to ``limit`` submissions due for pushing, oldest first.
 
         Due: ``queued`` or ``sending``, ``next_attempt_at`` passed (or unset), and no live claim
         by another run (a claim is a lease, so a killed sync process's items come back after
-        ``lease_s``). Claimed ``queued`` items move to ``sending`` (audited).
+        ``lease_s``); with ``reclaim_own=False`` not this run's live claims either (items it is
+        still pushing). Claimed ``queued`` items move to ``sending`` (audited).
         """
         now = self._now()
         until = now + dt.timedelta(seconds=lease_s)
@@ -305,9 +307,9 @@ class Outbox:
                 (r[0], r[1]) for r in conn.execute(
                     "SELECT uuid, status FROM submissions WHERE status IN ('queued', 'sending')"
                     " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-                    " AND (claim_until IS NULL OR claim_until <= ? OR claim_token = ?)"
+                    " AND (claim_until IS NULL OR claim_until <= ? OR (? AND claim_token = ?))"
                     " ORDER BY created_at, uuid LIMIT ?",
-                    (_ts(now), _ts(now), token, limit),
+                    (_ts(now), _ts(now), 1 if reclaim_own else 0, token, limit),
                 )
             ]
             for uid, status in picked:
@@ -320,15 +322,22 @@ class Outbox:
                     self._audit(conn, uid, "status", status, "sending", "claimed by sync")
         return [self.get(uid) for uid, _ in picked]
 
-    def release_claims(self, token: str | None = None) -> int:
-        """Drop the claims of run ``token`` (every claim when None: no other run is alive)."""
+    def release_claims(self, token: str | None = None, uuids: Sequence[str] | None = None) -> int:
+        """Drop the claims of run ``token`` (every claim when None: no other run is alive),
+        only on ``uuids`` when given."""
         with dbmod.transaction(self.db) as conn:
             if token is None:
                 cur = conn.execute("UPDATE submissions SET claim_token = NULL, claim_until = NULL"
                                    " WHERE claim_token IS NOT NULL")
-            else:
+            elif uuids is None:
                 cur = conn.execute("UPDATE submissions SET claim_token = NULL, claim_until = NULL"
                                    " WHERE claim_token = ?", (token,))
+            else:
+                count = 0
+                for uid in uuids:
+                    count += conn.execute("UPDATE submissions SET claim_token = NULL, claim_until = NULL"
+                                          " WHERE claim_token = ? AND uuid = ?", (token, uid)).rowcount
+                return count
             return int(cur.rowcount)
 
     def retry_later(self, uuid: str, *, error: str, next_attempt_at: dt.datetime) -> None:

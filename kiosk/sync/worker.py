@@ -22,6 +22,7 @@ into signed requests and is never logged.
 from __future__ import annotations
 
 import base64
+import collections
 import concurrent.futures
 import contextlib
 import dataclasses
@@ -248,41 +249,67 @@ class SyncWorker:
 
     # ------------------------------------------------------------------ push
     def push(self, report: CycleReport) -> None:
-        """Push every due submission once (at most) in this round."""
+        """Push every due submission once (at most) in this round.
+
+        ``push_concurrency`` submissions are in flight at any time: a slot that frees takes the
+        next claimed item at once (no waiting for the slowest of a batch). Each submission's
+        push is independent and idempotent; a claim keeps any other run off it.
+        """
         seen: set[str] = set()
         link_failures = 0
+        retried = 0
         concurrency = self.config.push_concurrency
-        with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency,
-                                                   thread_name_prefix="sync-push") as pool:
-            while True:
+        waiting: collections.deque[SubmissionRow] = collections.deque()
+        running: dict[concurrent.futures.Future[str], SubmissionRow] = {}
+        more = True
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=concurrency,
+                                                       thread_name_prefix="sync-push") as pool:
+                while True:
+                    while more and link_failures < 3 and len(running) < concurrency:
+                        if not waiting:
+                            more = self._claim_more(waiting, seen, concurrency * 2 + retried)
+                            if not more:
+                                break
+                        row = waiting.popleft()
+                        running[pool.submit(self._push_one, row)] = row
+                    if not running:
+                        break
+                    done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for future in done:
+                        row = running.pop(future)
+                        outcome = future.result()
+                        if outcome == "accepted":
+                            report.accepted.append(row.uuid)
+                        elif outcome == "parked":
+                            report.parked.append(row.uuid)
+                        else:
+                            report.retried += 1
+                            retried += 1
+                            if outcome == "network":
+                                link_failures += 1
+                                report.link_down = True
+        finally:
+            if waiting:  # claimed but not started (the link went down, or an error)
                 with self._locked() as box:
-                    rows = box.claim_due(concurrency * 2, token=self._token, lease_s=self._lease_s)
-                fresh = [r for r in rows if r.uuid not in seen]
-                stale = [r for r in rows if r.uuid in seen]
-                if stale:
-                    with self._locked() as box:
-                        box.release_claims(self._token)
-                if not fresh:
-                    return
-                seen.update(r.uuid for r in fresh)
-                outcomes = list(pool.map(self._push_one, fresh))
-                for row, outcome in zip(fresh, outcomes, strict=True):
-                    if outcome == "accepted":
-                        report.accepted.append(row.uuid)
-                    elif outcome == "parked":
-                        report.parked.append(row.uuid)
-                    else:
-                        report.retried += 1
-                        if outcome == "network":
-                            link_failures += 1
-                            report.link_down = True
-                if link_failures >= 3:
-                    # the back office is unreachable: stop this round, the run loop backs off
-                    with self._locked() as box:
-                        box.release_claims(self._token)
-                    report.link_down = True
-                    report.errors.append("sync.offline")
-                    return
+                    box.release_claims(self._token, [r.uuid for r in waiting])
+        if link_failures >= 3:
+            # the back office is unreachable: this round stopped, the run loop backs off
+            report.link_down = True
+            report.errors.append("sync.offline")
+
+    def _claim_more(self, waiting: collections.deque[SubmissionRow], seen: set[str], limit: int) -> bool:
+        """Claim the next due items into ``waiting``; False when none is left for this round
+        (an item already tried this round, due again after a short backoff, waits for the next)."""
+        with self._locked() as box:
+            rows = box.claim_due(limit, token=self._token, lease_s=self._lease_s, reclaim_own=False)
+            stale = [r.uuid for r in rows if r.uuid in seen]
+            if stale:
+                box.release_claims(self._token, stale)
+        fresh = [r for r in rows if r.uuid not in seen]
+        seen.update(r.uuid for r in fresh)
+        waiting.extend(fresh)
+        return bool(fresh)
 
     def _push_one(self, row: SubmissionRow) -> str:
         """Push one claimed submission; returns accepted / parked / retry / network."""
