@@ -12,6 +12,10 @@ from kiosk.config import ASSETS_DIR
 from kiosk.journey import State
 from tests.ui.harness import open_ui
 
+# Qt Virtual Keyboard's word-candidate ListView sometimes cancels a delegate it was still
+# creating when Pinyin replaces its candidates (a race inside Qt, harmless): that one message
+pytestmark = pytest.mark.qt_log_ignore(r"^DelegateModel::cancel: index out range \d+ 0$")
+
 SCRIPTS = ASSETS_DIR / "demo"
 
 
