@@ -117,6 +117,19 @@ class ScriptDriver:
     def tap_item(self, item: QQuickItem) -> None:
         self._scroll_into_view(item)
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        keyboard = find_item(self.window.root, "keyboard")
+        if keyboard is not None and item is not keyboard and not keyboard.isAncestorOf(item):
+            top_left = keyboard.mapToScene(QPointF(0, 0))
+            covered = (top_left.x() <= centre.x() <= top_left.x() + keyboard.width()
+                       and top_left.y() <= centre.y() <= top_left.y() + keyboard.height())
+            if covered:  # the citizen closes the keyboard first (its hide key)
+                hide = next((i for i in walk_items(keyboard) if i.isVisible() and
+                             i.metaObject().className().startswith("HideKeyboardKey")), None)
+                if hide is None:
+                    raise StepFailed("the keyboard covers the target and cannot be hidden")
+                self.tap_item(hide)
+                self._scroll_into_view(item)
+                centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
         QTest.mouseClick(self.window.view, Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, QPoint(centre))
         self.settle()

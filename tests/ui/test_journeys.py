@@ -23,8 +23,10 @@ def _steps(name: str) -> list[dict[str, object]]:
     return json.loads((SCRIPTS / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-def test_business_licence_application_lands_in_the_outbox(qapp: object, tmp_path: Path) -> None:
-    ui = open_ui(qapp, tmp_path, screenshots=tmp_path / "shots")
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_business_licence_application_lands_in_the_outbox(qapp: object, tmp_path: Path,
+                                                          orientation: str) -> None:
+    ui = open_ui(qapp, tmp_path, screenshots=tmp_path / "shots", orientation=orientation)
     try:
         failures = ui.driver.run(_steps("ui-business-licence.json"))
         assert failures == 0

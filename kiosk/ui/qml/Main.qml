@@ -117,7 +117,8 @@ Rectangle {
         id: keyboard
         objectName: "keyboard"
         z: 10
-        width: Math.min(parent.width, 1400)
+        // landscape: narrower, so that it leaves room for the screen above it
+        width: Theme.portrait ? parent.width : Math.min(parent.width, 1100)
         anchors.horizontalCenter: parent.horizontalCenter
         y: active ? footer.y - height : parent.height
         visible: active
