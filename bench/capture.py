@@ -234,21 +234,33 @@ def main(argv: list[str] | None = None) -> int:
     cv2.setNumThreads(1)
     started = time.perf_counter()
     out: list[str] = []
+    phases: list[str] = []
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        phases.append(f"{name} {now - since:.0f} s")
+        return now
+
+    mark = started
     if not args.skip_qr:
         tallies, lat = run_qr(args.seed, n)
+        mark = lap("QR frames", mark)
         fps = run_false_positives(args.seed, n_empty, min(n_zbar, n_empty), jobs)
+        mark = lap(f"empty frames ({jobs} process{'es' if jobs > 1 else ''})", mark)
         out += print_qr(tallies, lat, fps, n_empty)
         out.append("")
     if not args.skip_docs:
         from bench.capture_docs import print_docs, run_docs
 
         out += print_docs(run_docs(args.seed, n_docs))
+        mark = lap("documents", mark)
         out.append("")
     elapsed = time.perf_counter() - started
     mode = " --quick" if args.quick else ""
     out.append(
         f"python -m bench.capture{mode} --seed {args.seed}: {n} QR frames per condition and resolution, "
-        f"{n_empty} empty frames, {n_docs} document frames; {elapsed:.0f} s"
+        f"{n_empty} empty frames (pyzbar on the first {min(n_zbar, n_empty)}), {n_docs} document frames; "
+        f"{elapsed:.0f} s ({', '.join(phases)})"
     )
     print("\n".join(out))
     return 0

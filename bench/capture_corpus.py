@@ -459,9 +459,11 @@ def page_image(rng: np.random.Generator, fmt: str, px_per_mm: float = 4.0) -> Gr
     return img
 
 
-def doc_sample(
-    seed: int, index: int, resolution: str = "1080p", blur_sigma: float | None = None
-) -> DocSample:
+def _doc_render(
+    seed: int, index: int, resolution: str
+) -> tuple[str, npt.NDArray[np.float32], npt.NDArray[np.float32], np.random.Generator]:
+    """Everything of a document frame up to the lens blur: format, frame (float, lit), corners, and
+    the generator in the state the remaining steps draw from."""
     rng = np.random.default_rng([seed, 99, index])
     size = RESOLUTIONS[resolution]
     fmt = str(rng.choice(["a4", "a4", "id_card", "business_licence"]))
@@ -474,7 +476,6 @@ def doc_sample(
     long_side = min(long_side, 0.85 * fw)
     scale = long_side / max(w, h)
     tilt, roll = float(rng.uniform(0, 25)), float(rng.uniform(-15, 15))
-    src_sq = src / max(w, h)  # unit-ish square space for the helper
     hom_unit, _ = _place(
         size,
         rng,
@@ -489,7 +490,6 @@ def doc_sample(
         [[1 / max(w, h), 0, (1 - w / max(w, h)) / 2], [0, 1 / max(w, h), (1 - h / max(w, h)) / 2], [0, 0, 1]]
     )
     hom = hom_unit @ to_unit
-    del src_sq
     # The page's outline: warpPerspective samples page pixel centres at integer coordinates, so the
     # page covers [-0.5, w - 0.5] × [-0.5, h - 0.5] in page space (its warped mask is 50 % there).
     # (Until 2026-11 the corners were taken at [0, w] × [0, h]: half a page pixel off, 1-2 frame
@@ -505,10 +505,37 @@ def doc_sample(
     yy, xx = np.mgrid[0:fh, 0:fw].astype(np.float32)
     light = 1 + float(rng.uniform(-0.25, 0.05)) * (xx / fw) + float(rng.uniform(-0.25, 0.05)) * (yy / fh)
     frame *= light
+    return fmt, frame, corners, rng
+
+
+def _doc_finish(
+    fmt: str,
+    frame: npt.NDArray[np.float32],
+    corners: npt.NDArray[np.float32],
+    rng: np.random.Generator,
+    blur_sigma: float | None,
+) -> DocSample:
     sigma = float(rng.uniform(0.3, 0.8)) if blur_sigma is None else blur_sigma
-    frame = cv2.GaussianBlur(frame, (0, 0), sigma)
-    frame += rng.normal(0, float(rng.uniform(1, 4)), frame.shape).astype(np.float32)
-    gray = np.clip(frame, 0, 255).astype(np.uint8)
+    out = cv2.GaussianBlur(frame, (0, 0), sigma)
+    out += rng.normal(0, float(rng.uniform(1, 4)), out.shape).astype(np.float32)
+    gray = np.clip(out, 0, 255).astype(np.uint8)
     tint = np.array([float(rng.uniform(0.85, 1.0)), float(rng.uniform(0.9, 1.0)), 1.0], np.float32)
     bgr = np.clip(gray[..., None].astype(np.float32) * tint, 0, 255).astype(np.uint8)
     return DocSample(fmt, gray, bgr, corners)
+
+
+def doc_sample(
+    seed: int, index: int, resolution: str = "1080p", blur_sigma: float | None = None
+) -> DocSample:
+    return _doc_finish(*_doc_render(seed, index, resolution), blur_sigma)
+
+
+def doc_sample_pair(
+    seed: int, index: int, blur_sigma: float, resolution: str = "1080p"
+) -> tuple[DocSample, DocSample]:
+    """``doc_sample(seed, index)`` and ``doc_sample(seed, index, blur_sigma=blur_sigma)``, pixel
+    for pixel, rendering the page and background once."""
+    fmt, frame, corners, rng = _doc_render(seed, index, resolution)
+    other = np.random.Generator(type(rng.bit_generator)())
+    other.bit_generator.state = rng.bit_generator.state
+    return _doc_finish(fmt, frame, corners, rng, None), _doc_finish(fmt, frame, corners, other, blur_sigma)
