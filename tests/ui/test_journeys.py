@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.config import ASSETS_DIR
 from kiosk.journey import State
+from kiosk.messages import translate
 from tests.ui.harness import open_ui
 
 # Qt Virtual Keyboard's word-candidate ListView sometimes cancels a delegate it was still
@@ -63,5 +64,36 @@ def test_hong_kong_terminal_application_with_a_typed_hkid(qapp: object, tmp_path
         assert row is not None and row.item_code == "44030400SC-XK-0001"
         assert {a.material_id for a in row.attachments} >= {"shareholder_ids", "articles"}
         assert ui.journey.state is State.ATTRACT and ui.session.language == "zh-Hant"
+    finally:
+        ui.close()
+
+
+def test_result_pickup_for_a_ready_result(qapp: object, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from kiosk.demo import simulated_card
+    from kiosk.store.models import Consent, NewSubmission
+
+    ui = open_ui(qapp, tmp_path)
+    try:
+        card = simulated_card("resident")
+        receipt = ui.core.outbox.enqueue(NewSubmission(
+            item_code="44030400WJ-QR-0001", language="zh-Hans", identity=card.as_dict(),
+            form={}, consent=Consent("2026-11", dt.datetime.now(dt.UTC), "zh-Hans")))
+        for status in ("accepted", "approved", "result_ready"):
+            ui.core.outbox.transition(receipt.uuid, status, case_no="FT-2026-0001")  # type: ignore[arg-type]
+        d = ui.driver
+        d.perform("start", {})
+        d.perform("choose_language", {"language": "zh-Hans"})
+        d.perform("choose_result_pickup", {})
+        d.perform("enter_pickup_tracking", {"tracking_no": receipt.tracking_no})
+        assert ui.session.screen == "result_pickup" and not ui.session.error
+        d.perform("insert_card", {"card": "permit"})  # someone else's card
+        assert ui.session.error == translate("journey.pickup_owner_mismatch", "zh-Hans")
+        d.perform("insert_card", {"card": "resident"})
+        assert ui.session.screen == "pickup_result"
+        assert ui.session.pickup["trackingNo"] == receipt.tracking_no
+        d.perform("pickup_done", {})
+        assert ui.session.screen == "end"
     finally:
         ui.close()
