@@ -95,6 +95,7 @@ def _filled(mask: Image) -> Image:
 _K5: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
 _K9: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
 _K7E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+_K13E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (13, 13))
 
 
 # ---------------------------------------------------------------- candidates: lines
@@ -351,6 +352,9 @@ def _flat_quads(local_range: npt.NDArray[np.float32], min_area: float) -> list[Q
         flat = u8((local_range < min(4.0, max(0.8, fraction * med))) * 255)
         flat = u8(cv2.morphologyEx(flat, cv2.MORPH_OPEN, _K7E))
         out += [order_corners(_grow(q, _FLAT_INSET)) for q in _blob_quads(flat, min_area)]
+        # a printed frame splits the paper into a panel and a thin ring: closed, they are one sheet
+        joined = u8(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, _K13E))
+        out += [order_corners(_grow(q, _FLAT_INSET)) for q in _blob_quads(joined, min_area, keep=3)]
     return out
 
 

@@ -32,8 +32,8 @@ def test_corner_iou_floor() -> None:
         s = corpus.doc_sample(SEED, i)
         q = find_page(s.bgr)
         ious.append(quad_iou(q, s.corners) if q is not None else 0.0)
-    # measured 0.966 mean on this seed (0.985 on the benchmark's 200 frames: bench/CAPTURE_RESULTS.md)
-    assert float(np.mean(ious)) >= 0.94
+    # measured 0.970 mean on this seed (bench/CAPTURE_RESULTS.md has the 200-frame benchmark figure)
+    assert float(np.mean(ious)) >= 0.95
 
 
 def test_doc_sample_pair_matches_single_renders() -> None:
