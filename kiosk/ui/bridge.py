@@ -57,6 +57,8 @@ class JourneyBridge(QObject):
     viewChanged = Signal(object)  # JourneyView
     cardRead = Signal(object)  # IdentityDocument
     codeScanned = Signal(str)
+    devicesChanged = Signal()
+    outOfService = Signal(str)  # message key
     submitSucceeded = Signal(object)  # Receipt
     submitFailed = Signal(str)  # message key
 
@@ -77,6 +79,15 @@ class JourneyBridge(QObject):
     def deliver_code(self, payload: str) -> None:
         """The code scanner read a QR/bar code (tracking number, USCC)."""
         self.codeScanned.emit(payload)
+
+    def on_device_status(self, *_change: object) -> None:
+        """A :class:`~kiosk.devices.health.HealthMonitor` listener ``(device, old, new)``:
+        the catalogue re-derives its greyed-out items on the GUI thread."""
+        self.devicesChanged.emit()
+
+    def deliver_out_of_service(self, key: str) -> None:
+        """A required device failed (or the environment did): the out-of-service screen."""
+        self.outOfService.emit(key)
 
     # ------------------------------------------------------------------ commit off the GUI thread
 

@@ -289,3 +289,23 @@ def test_the_commit_runs_off_the_gui_thread_and_submitted_comes_after_it(
         if slow:
             slow[0].release.set()
         ui.close()
+
+
+def test_device_changes_from_another_thread_grey_out_items(ui: Ui, qtbot: object) -> None:
+    import threading
+
+    _to_catalog(ui)
+    assert all(i["enabled"] for i in ui.session.items if i["code"] == "44030400SC-XK-0001")
+    ui.devices.down = {"camera"}
+    monitor = threading.Thread(target=ui.window.bridge.on_device_status,
+                               args=("camera", None, None))
+    monitor.start()
+    monitor.join()
+    qtbot.waitUntil(lambda: not next(  # type: ignore[attr-defined]
+        i for i in ui.session.items if i["code"] == "44030400SC-XK-0001")["enabled"])
+    ui.driver.settle()
+    tile = ui.driver.item("item_44030400SC-XK-0001")
+    assert any(i.objectName() == "reason" and i.isVisible() for i in walk_items(tile))
+    ui.window.bridge.deliver_out_of_service("device.camera.offline")
+    qtbot.waitUntil(lambda: ui.session.screen == "out_of_service")  # type: ignore[attr-defined]
+    assert ui.journey.personal_values() == []

@@ -84,6 +84,8 @@ class SessionModel(QObject):
         bridge.viewChanged.connect(self._on_view, Qt.ConnectionType.QueuedConnection)
         bridge.cardRead.connect(self._on_card, Qt.ConnectionType.QueuedConnection)
         bridge.codeScanned.connect(self._on_code, Qt.ConnectionType.QueuedConnection)
+        bridge.devicesChanged.connect(self._on_devices, Qt.ConnectionType.QueuedConnection)
+        bridge.outOfService.connect(self._on_out_of_service, Qt.ConnectionType.QueuedConnection)
         bridge.submitSucceeded.connect(self._on_committed, Qt.ConnectionType.QueuedConnection)
         bridge.submitFailed.connect(self._on_commit_failed, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = journey.subscribe(bridge.on_journey_event)
@@ -127,6 +129,14 @@ class SessionModel(QObject):
             self._call(Intent.IDENTIFY_FOR_PICKUP, self._journey.identify_for_pickup, document)
         else:
             log.info("card read in %s: ignored", state.value)
+
+    @Slot()
+    def _on_devices(self) -> None:
+        self._journey.devices_changed()
+
+    @Slot(str)
+    def _on_out_of_service(self, key: str) -> None:
+        self._journey.out_of_service(key)
 
     @Slot(str)
     def _on_code(self, payload: str) -> None:
