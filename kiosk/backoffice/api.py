@@ -24,6 +24,7 @@ from kiosk.backoffice.db import BackOfficeDB, BackOfficeError
 from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.sync import signing
 from kiosk.sync.protocol import (
+    BUNDLE_MEDIA_TYPE,
     H_INLINE_MAX,
     INLINE_MAX_BYTES,
     UUID_PATTERN,
@@ -39,6 +40,7 @@ from kiosk.sync.protocol import (
     SubmissionIn,
     SubmissionState,
     WhoAmI,
+    decode_bundle,
 )
 
 log = logging.getLogger(__name__)
@@ -171,18 +173,41 @@ def whoami(terminal: Terminal) -> WhoAmI:
     return WhoAmI(terminal_id=terminal, server_time=dt.datetime.now(dt.UTC))
 
 
-@router.put("/submissions/{uuid}", responses={413: {"model": Problem}})
-def put_submission(
-    uuid: Uuid, body: SubmissionIn, terminal: Terminal, request: Request, response: Response,
-    commit: Annotated[bool, Query(description="revision 2: commit when every attachment is complete "
-                                              "after this request (inline content counts)")] = False,
-) -> SubmissionState:
+@router.put("/submissions/{uuid}")
+def put_submission(uuid: Uuid, body: SubmissionIn, terminal: Terminal, request: Request, response: Response
+                   ) -> SubmissionState:
     ctx = _ctx(request)
     if body.uuid != uuid:
         raise BackOfficeError(422, "submission.invalid", "uuid in the path and the body differ")
     if ctx.inline_max_bytes:
-        response.headers[H_INLINE_MAX] = str(ctx.inline_max_bytes)
-    return ctx.db.put_submission(terminal, body, commit=commit, inline_max=ctx.inline_max_bytes)
+        response.headers[H_INLINE_MAX] = str(ctx.inline_max_bytes)  # protocol revision 2
+    return ctx.db.put_submission(terminal, body)
+
+
+@router.put(
+    "/submissions/{uuid}/inline",
+    responses={413: {"model": Problem}, 415: {"model": Problem}},
+    openapi_extra={"requestBody": {"required": True, "content": {
+        BUNDLE_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def put_inline(uuid: Uuid, terminal: Terminal, request: Request, response: Response) -> SubmissionState:
+    """Protocol revision 2: the submission, every attachment's bytes and the commit in one
+    request (a bundle body, see :mod:`kiosk.sync.protocol`); answers the committed state."""
+    ctx = _ctx(request)
+    if not ctx.inline_max_bytes:
+        raise BackOfficeError(404, "inline.unsupported", "this back office takes resumable uploads only")
+    if request.state.streaming or request.headers.get("content-type", "") != BUNDLE_MEDIA_TYPE:
+        raise BackOfficeError(415, "upload.not_bundle", f"send {BUNDLE_MEDIA_TYPE}, signed with its hash")
+    try:
+        body, contents = decode_bundle(await request.body())  # read (and hashed) by authenticate
+    except ValueError as err:
+        raise BackOfficeError(422, "upload.bad_bundle", str(err).splitlines()[0][:200]) from None
+    if body.uuid != uuid:
+        raise BackOfficeError(422, "submission.invalid", "uuid in the path and the body differ")
+    response.headers[H_INLINE_MAX] = str(ctx.inline_max_bytes)
+    state: SubmissionState = await run_in_threadpool(
+        ctx.db.put_submission, terminal, body, inline=contents, inline_max=ctx.inline_max_bytes)
+    return state
 
 
 @router.get("/submissions/{uuid}")

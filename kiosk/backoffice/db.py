@@ -33,7 +33,7 @@ import json
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -468,20 +468,21 @@ class BackOfficeDB:
                                               complete=a["complete"]) for a in atts),
         )
 
-    def put_submission(self, terminal_id: str, sub: SubmissionIn, *, commit: bool = False,
-                       inline_max: int = 0) -> SubmissionState:
+    def put_submission(self, terminal_id: str, sub: SubmissionIn, *,
+                       inline: Mapping[int, bytes] | None = None, inline_max: int = 0) -> SubmissionState:
         """Create the submission; the same body again answers the same; another body → 409.
 
-        Inline content (protocol revision 2, at most ``inline_max`` bytes in all) completes its
-        attachment; with ``commit`` and every attachment complete, the submission is committed
-        in the same transaction, so the answer carries the case number.
+        ``inline`` (protocol revision 2: every attachment's bytes, at most ``inline_max`` in
+        all) completes the attachments and commits in the same transaction, so the answer
+        carries the case number.
         """
         fingerprint = sub.fingerprint()
         now = self._now()
         seqs = [a.seq for a in sub.attachments]
         if len(set(seqs)) != len(seqs):
             raise BackOfficeError(422, "submission.invalid", "attachment seq numbers repeat")
-        inline = self._inline_content(sub, inline_max)  # decoded and checked before any lock
+        commit = inline is not None
+        contents = self._check_inline(sub, inline, inline_max) if inline is not None else {}
         with self._write() as conn:
             existing = conn.execute(sa.select(submissions).where(
                 submissions.c.uuid == sub.uuid)).mappings().first()
@@ -492,11 +493,10 @@ class BackOfficeDB:
                 if existing["fingerprint"] != fingerprint:
                     raise BackOfficeError(409, "submission.conflict",
                                           "another body was already received under this uuid")
-                if existing["committed_at"] is None and (inline or commit):
-                    for seq, data in inline.items():
+                if existing["committed_at"] is None and commit:
+                    for seq, data in contents.items():
                         self._store_inline(conn, sub.uuid, seq, data)
-                    if commit:
-                        self._commit_in(conn, terminal_id, existing, now, required=False)
+                    self._commit_in(conn, terminal_id, existing, now, required=False)
                     existing = conn.execute(sa.select(submissions).where(
                         submissions.c.uuid == sub.uuid)).mappings().one()
                 return self._state(conn, existing)
@@ -504,10 +504,10 @@ class BackOfficeDB:
                 uuid=sub.uuid, terminal_id=terminal_id, fingerprint=fingerprint, tracking_no=sub.tracking_no,
                 item_code=sub.item_code, language=sub.language, created_at=sub.created_at,
                 received_at=now, status="received", updated_at=now,
-                body=json.dumps(sub.metadata(), ensure_ascii=False))).inserted_primary_key
+                body=json.dumps(sub.model_dump(mode="json"), ensure_ascii=False))).inserted_primary_key
             empty = hashlib.sha256(b"").hexdigest()
-            atts = [AttachmentState(seq=a.seq, size=a.size, offset=a.size if a.seq in inline else 0,
-                                    complete=a.seq in inline or (a.size == 0 and a.sha256 == empty))
+            atts = [AttachmentState(seq=a.seq, size=a.size, offset=a.size if a.seq in contents else 0,
+                                    complete=a.seq in contents or (a.size == 0 and a.sha256 == empty))
                     for a in sorted(sub.attachments, key=lambda m: m.seq)]
             if sub.attachments:
                 done = {a.seq: a for a in atts}
@@ -518,7 +518,7 @@ class BackOfficeDB:
                     for a in sub.attachments
                 ])
             chunks = [{"submission_uuid": sub.uuid, "seq": seq, "offset": 0, "data": data}
-                      for seq, data in inline.items() if data]
+                      for seq, data in contents.items() if data]
             if chunks:
                 conn.execute(attachment_chunks.insert(), chunks)
             case_no = None
@@ -533,28 +533,19 @@ class BackOfficeDB:
         return state
 
     @staticmethod
-    def _inline_content(sub: SubmissionIn, inline_max: int) -> dict[int, bytes]:
-        """``{seq: bytes}`` of the inline attachments, each checked against its declared size
-        and SHA-256."""
-        out: dict[int, bytes] = {}
-        total = 0
+    def _check_inline(sub: SubmissionIn, inline: Mapping[int, bytes], inline_max: int
+                      ) -> Mapping[int, bytes]:
+        """Every attachment's bytes, each matching its declared size and SHA-256 (checked before
+        any lock is taken)."""
+        if sum(a.size for a in sub.attachments) > inline_max:
+            raise BackOfficeError(413, "upload.inline_too_large",
+                                  f"inline content above {inline_max} bytes: use the resumable upload")
         for a in sub.attachments:
-            if a.content_b64 is None:
-                continue
-            total += a.size
-            if total > inline_max:
-                raise BackOfficeError(413, "upload.inline_too_large",
-                                      f"inline content above {inline_max} bytes: use the resumable upload")
-            try:
-                data = a.content()
-            except ValueError:
-                raise BackOfficeError(422, "upload.inline_mismatch", f"attachment {a.seq}: not base64"
-                                      ) from None
+            data = inline.get(a.seq)
             if data is None or len(data) != a.size or hashlib.sha256(data).hexdigest() != a.sha256:
                 raise BackOfficeError(422, "upload.inline_mismatch",
                                       f"attachment {a.seq}: content differs from its size or SHA-256")
-            out[a.seq] = data
-        return out
+        return inline
 
     @staticmethod
     def _store_inline(conn: Connection, uuid: str, seq: int, data: bytes) -> None:

@@ -22,7 +22,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import requests
@@ -33,6 +33,7 @@ from kiosk.sync import signing
 from kiosk.sync.credentials import Credentials
 from kiosk.sync.protocol import (
     API_PREFIX,
+    BUNDLE_MEDIA_TYPE,
     H_INLINE_MAX,
     INLINE_MAX_BYTES,
     AttachmentState,
@@ -46,6 +47,7 @@ from kiosk.sync.protocol import (
     SubmissionIn,
     SubmissionState,
     WhoAmI,
+    encode_bundle,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_FRAME_BYTES = 16 * 1024
 DEFAULT_UPLOAD_REQUEST_BYTES = 4 * 1024 * 1024
+# answers to an inline push that mean "this back office does not take it (any more)"
+INLINE_REFUSALS = frozenset({404, 405, 413, 415, 422})
 
 
 class SyncError(KnownError):
@@ -209,11 +213,13 @@ class SyncClient:
         return response
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                json_body: Any = None, signed: bool = True,
+                json_body: Any = None, raw_body: bytes | None = None, signed: bool = True,
                 headers: dict[str, str] | None = None) -> requests.Response:
         """Send one request (signed unless told otherwise); raise the classified error."""
-        body = None if json_body is None else json.dumps(json_body, ensure_ascii=False).encode("utf-8")
-        all_headers = {"Content-Type": "application/json"} if body is not None else {}
+        body = raw_body
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+        all_headers = {"Content-Type": "application/json"} if json_body is not None else {}
         all_headers.update(headers or {})
         for attempt in range(2):
             prepared = self._prepare(method, path, params=params, body=body, headers=all_headers)
@@ -265,23 +271,31 @@ class SyncClient:
     def whoami(self) -> WhoAmI:
         return self._parse(self.request("GET", "/whoami"), WhoAmI)
 
-    def put_submission(self, body: SubmissionIn, *, commit: bool = False) -> SubmissionState:
-        """``PUT`` the submission (with inline content and ``commit``: protocol revision 2).
+    def put_submission(self, body: SubmissionIn) -> SubmissionState:
+        response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.model_dump(mode="json"))
+        self._learn_inline(response)
+        return self._parse(response, SubmissionState)
 
-        Every answer tells whether the server takes inline pushes (:attr:`server_inline_max`).
-        """
+    def put_inline(self, body: SubmissionIn, contents: Sequence[bytes]) -> SubmissionState:
+        """Protocol revision 2: the submission, its attachments' bytes (in order) and the commit
+        in one request. A refusal that means "not supported" (404/405/413/415/422) also turns
+        inline pushes off until a ``PUT`` answer says otherwise."""
         try:
-            response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.wire(),
-                                    params={"commit": "true"} if commit else None)
-        except SyncError as err:
-            if err.status in (413, 422) and body.inline:
-                self.server_inline_max = 0  # a server downgraded since: resumable from now on
+            response = self.request("PUT", f"/submissions/{body.uuid}/inline",
+                                    raw_body=encode_bundle(body, contents),
+                                    headers={"Content-Type": BUNDLE_MEDIA_TYPE})
+        except RejectedError as err:
+            if err.status in INLINE_REFUSALS:
+                self.server_inline_max = 0
             raise
+        self._learn_inline(response)
+        return self._parse(response, SubmissionState)
+
+    def _learn_inline(self, response: requests.Response) -> None:
         try:
             self.server_inline_max = max(0, int(response.headers.get(H_INLINE_MAX, "0")))
         except ValueError:
             self.server_inline_max = 0
-        return self._parse(response, SubmissionState)
 
     def inline_limit(self) -> int:
         """The largest inline push (attachment bytes) to try now; 0: use the resumable upload."""

@@ -10,9 +10,7 @@ GET      /ping                                       liveness (unsigned)
 POST     /enrol                                      one-time code → terminal id + secret (unsigned)
 GET      /whoami                                     the authenticated terminal, server time
 PUT      /submissions/{uuid}                         create; same body again → same answer,
-                                                     another body → 409 ``submission.conflict``;
-                                                     ``?commit=true`` with inline content: see
-                                                     revision 2 below
+                                                     another body → 409 ``submission.conflict``
 GET      /submissions/{uuid}                         state: committed?, case number, offsets
 GET      /submissions/{uuid}/attachments/{seq}       the server's offset for one attachment
 PATCH    /submissions/{uuid}/attachments/{seq}       append bytes at ``?offset=N`` (framed body);
@@ -26,16 +24,26 @@ POST     /heartbeat                                  device health and queue fig
 
 **Revision 2 (additive): inline push.** A back office that supports it sends
 ``X-Kiosk-Inline-Max: N`` (bytes) on its ``PUT /submissions/{uuid}`` answers. A terminal that has
-seen it may then send a submission whose attachments total at most N bytes in one request:
-every attachment's bytes as ``content_b64`` (standard base64) in its :class:`AttachmentMeta`, and
-``?commit=true``. The server checks each content against the declared size and SHA-256 (422
-``upload.inline_mismatch`` otherwise; 413 ``upload.inline_too_large`` above N), stores it, and,
-all attachments complete, commits in the same durable transaction: the answer is a
-:class:`SubmissionState` with ``committed`` and ``case_no``. Inline content never changes the
-submission's fingerprint (the same submission may arrive inline or resumable, in any order), and
-content for an attachment already complete is ignored. Larger submissions, and every terminal
-talking to a revision-1 server (no header), use the resumable upload unchanged; a terminal whose
-inline push is refused with 413/422 (a server downgraded since) pushes again without it.
+seen it may send a submission whose attachments total at most N bytes in one request,
+``PUT /submissions/{uuid}/inline`` with a *bundle* body (:data:`BUNDLE_MEDIA_TYPE`, signed like
+any body: ``X-Kiosk-Content-SHA256`` is the hash of the whole bundle)::
+
+    length of the JSON (4 bytes, big endian) ‖ SubmissionIn as JSON ‖ every attachment's bytes,
+    in the order of ``attachments``, each exactly its declared ``size``
+
+The server checks every attachment against its declared SHA-256 (422 ``upload.inline_mismatch``;
+413 ``upload.inline_too_large`` above N), stores the submission as ``PUT`` would (same
+idempotency: the fingerprint is the metadata's, so a submission may arrive inline or resumable,
+in any order; another body under the uuid is 409), completes its attachments and commits, all in
+one durable transaction: the answer is a :class:`SubmissionState` with ``committed`` and
+``case_no``. Larger submissions, and every terminal talking to a revision-1 server (no header),
+use the resumable upload unchanged; a terminal whose inline push is refused with 404/405/413/415/
+422 (a server downgraded since) pushes the same submission the resumable way.
+
+=======  ==========================================  ==============================================
+PUT      /submissions/{uuid}/inline                  revision 2: metadata, bytes and commit in one
+                                                     request (bundle body) → :class:`SubmissionState`
+=======  ==========================================  ==============================================
 
 Errors are ``{"detail": {"code": "...", "message": "..."}}`` with a stable ``code``.
 A terminal never sees another terminal's submissions: reads answer 404, writes 403.
@@ -43,11 +51,11 @@ A terminal never sees another terminal's submissions: reads answer 404, writes 4
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import json
+import struct
+from collections.abc import Sequence
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,6 +64,7 @@ API_VERSION: Final = "v1"
 API_REVISION: Final = 2  # 2: inline push (see the module docstring)
 API_PREFIX: Final = "/api/v1"
 H_INLINE_MAX: Final = "X-Kiosk-Inline-Max"  # on PUT answers of a revision-2 server
+BUNDLE_MEDIA_TYPE: Final = "application/vnd.smarthall.bundle"
 
 UUID_PATTERN: Final = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 SHA256_PATTERN: Final = r"^[0-9a-f]{64}$"
@@ -120,17 +129,6 @@ class AttachmentMeta(_Model):
     pages: Annotated[int, Field(ge=0, le=10_000)]
     size: Annotated[int, Field(ge=0, le=MAX_ATTACHMENT_BYTES)]
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
-    # revision 2: the bytes themselves (standard base64), for an inline push only
-    content_b64: Annotated[str, Field(max_length=4 * INLINE_MAX_BYTES)] | None = None
-
-    def content(self) -> bytes | None:
-        """The decoded inline bytes (None when not inline); ValueError when not base64."""
-        if self.content_b64 is None:
-            return None
-        try:
-            return base64.b64decode(self.content_b64, validate=True)
-        except binascii.Error as err:
-            raise ValueError("content_b64 is not base64") from err
 
 
 class SubmissionIn(_Model):
@@ -145,27 +143,9 @@ class SubmissionIn(_Model):
     personal: dict[str, Any]
     attachments: Annotated[tuple[AttachmentMeta, ...], Field(max_length=MAX_ATTACHMENTS)] = ()
 
-    def metadata(self) -> dict[str, Any]:
-        """The submission as JSON without inline content (what the back office stores)."""
-        return self.model_dump(mode="json", exclude={"attachments": {"__all__": {"content_b64"}}})
-
-    def wire(self) -> dict[str, Any]:
-        """The request body: the metadata, plus ``content_b64`` where there is inline content
-        (never a null one: a revision-1 server refuses unknown fields)."""
-        data = self.metadata()
-        for att, meta in zip(self.attachments, data["attachments"], strict=True):
-            if att.content_b64 is not None:
-                meta["content_b64"] = att.content_b64
-        return data
-
-    @property
-    def inline(self) -> bool:
-        return any(a.content_b64 is not None for a in self.attachments)
-
     def fingerprint(self) -> str:
-        """SHA-256 of the canonical JSON of the metadata: equal bodies, equal fingerprints
-        (idempotency). Inline content is left out: the declared size and SHA-256 stand for it."""
-        return canonical_sha256(self.metadata())
+        """SHA-256 of the canonical JSON: equal bodies, equal fingerprints (idempotency)."""
+        return canonical_sha256(self.model_dump(mode="json"))
 
 
 class AttachmentState(_Model):
@@ -243,3 +223,37 @@ def canonical_sha256(value: Any) -> str:
 def document_etag(content: Any) -> str:
     """A strong ETag of a document: the quoted SHA-256 of its canonical JSON."""
     return f'"{canonical_sha256(content)}"'
+
+
+# ---------------------------------------------------------------- revision 2: inline push
+_BUNDLE_HEAD = struct.Struct(">I")
+MAX_BUNDLE_JSON: Final = 4 * 1024 * 1024
+
+
+def encode_bundle(sub: SubmissionIn, contents: Sequence[bytes]) -> bytes:
+    """The body of an inline push: ``contents`` are the attachments' bytes, in order."""
+    if len(contents) != len(sub.attachments) or any(
+            len(c) != a.size for c, a in zip(contents, sub.attachments, strict=True)):
+        raise ValueError("bundle contents do not match the declared attachments")
+    meta = sub.model_dump_json().encode("utf-8")
+    return b"".join((_BUNDLE_HEAD.pack(len(meta)), meta, *contents))
+
+
+def decode_bundle(raw: bytes) -> tuple[SubmissionIn, dict[int, bytes]]:
+    """The submission and ``{seq: bytes}`` of a bundle; ValueError (a pydantic
+    ``ValidationError`` is one) when it is not one. Hashes are the caller's to check."""
+    if len(raw) < _BUNDLE_HEAD.size:
+        raise ValueError("bundle too short")
+    (length,) = _BUNDLE_HEAD.unpack_from(raw)
+    if length > MAX_BUNDLE_JSON or _BUNDLE_HEAD.size + length > len(raw):
+        raise ValueError("bundle header out of range")
+    start = _BUNDLE_HEAD.size + length
+    sub = SubmissionIn.model_validate_json(raw[_BUNDLE_HEAD.size:start])
+    if start + sum(a.size for a in sub.attachments) != len(raw):
+        raise ValueError("bundle length differs from the declared attachment sizes")
+    contents: dict[int, bytes] = {}
+    view = memoryview(raw)
+    for a in sub.attachments:
+        contents[a.seq] = bytes(view[start:start + a.size])
+        start += a.size
+    return sub, contents

@@ -21,7 +21,6 @@ into signed requests and is never logged.
 
 from __future__ import annotations
 
-import base64
 import collections
 import concurrent.futures
 import contextlib
@@ -50,6 +49,7 @@ from kiosk.store.models import SubmissionRow
 from kiosk.store.outbox import Outbox
 from kiosk.sync.backoff import Backoff
 from kiosk.sync.client import (
+    INLINE_REFUSALS,
     AuthError,
     ConflictError,
     RejectedError,
@@ -368,21 +368,19 @@ class SyncWorker:
 
     def _put_inline(self, row: SubmissionRow, body: SubmissionIn) -> SubmissionState | None:
         """Protocol revision 2: when the back office takes inline pushes and the attachments are
-        small enough, send them with the ``PUT`` and commit in one request. None: not tried, or
-        refused as unsupported (413/422); the caller then pushes the resumable way."""
+        small enough, send them with the submission and commit in one request. None: not tried,
+        or refused as unsupported; the caller then pushes the resumable way."""
         limit = self.client.inline_limit()
         if limit <= 0 or sum(a.size for a in body.attachments) > limit:
             return None
         contents = []
         for meta in body.attachments:
             with self._locked() as box:
-                data = box.read_attachment(row.uuid, meta.seq)
-            contents.append(meta.model_copy(update={"content_b64": base64.b64encode(data).decode("ascii")}))
+                contents.append(box.read_attachment(row.uuid, meta.seq))
         try:
-            return self.client.put_submission(body.model_copy(update={"attachments": tuple(contents)}),
-                                              commit=True)
+            return self.client.put_inline(body, contents)
         except RejectedError as err:
-            if err.status not in (413, 422):
+            if err.status not in INLINE_REFUSALS:
                 raise
             log.info("inline push of %s refused (%s); sending it resumable", row.uuid, err.code or err.status)
             return None

@@ -21,12 +21,13 @@ from bench.sync_harness import ThreadedBackOffice
 from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.sync import signing
 from kiosk.sync.credentials import Credentials
+from kiosk.sync.protocol import BUNDLE_MEDIA_TYPE
 
 
-@schemathesis.serializer(signing.FRAMES_MEDIA_TYPE)
+@schemathesis.serializer(signing.FRAMES_MEDIA_TYPE, BUNDLE_MEDIA_TYPE)
 def _frames(_ctx: Any, value: Any) -> bytes:
-    # the generated "binary" body goes out as is: it is not a valid frame chain, which is
-    # exactly what the decoder must refuse without a 500
+    # the generated "binary" body goes out as is: it is not a valid frame chain or bundle,
+    # which is exactly what the decoders must refuse without a 500
     data = getattr(value, "data", value)
     return data if isinstance(data, bytes) else str(data).encode()
 
