@@ -32,6 +32,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     from kiosk.demo import SimulatedDevices, simulated_card, synthetic_page
     from kiosk.ui import i18n
     from kiosk.ui.driver import ScriptDriver
+    from kiosk.ui.speech import TextToSpeech
     from kiosk.ui.window import KioskWindow, prepare_environment
 
     prepare_environment()
@@ -48,7 +49,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                       owner_verifier=core.outbox)
     window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
                          page_source=synthetic_page, orientation=orientation,  # type: ignore[arg-type]
-                         tick_ms=0 if script is not None else 1000)
+                         tick_ms=0 if script is not None else 1000,
+                         speak=None if script is not None else TextToSpeech())
     try:
         if script is not None:
             steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))

@@ -26,6 +26,7 @@ from kiosk.ui.bridge import JourneyBridge
 from kiosk.ui.i18n import QML_DIR, Translations
 from kiosk.ui.images import PageImageProvider, QrImageProvider
 from kiosk.ui.models.session import SessionModel
+from kiosk.ui.speech import Say, VoicePrompts
 from kiosk.ui.theme import Theme, screen_dpi
 
 __all__ = ["CJK_FONT", "KioskWindow", "Orientation", "prepare_environment"]
@@ -64,7 +65,8 @@ class KioskWindow:
 
     def __init__(self, app: QGuiApplication, *, config: Config, journey: Journey,
                  outbox: OutboxPort, page_source: Callable[[str, int], bytes],
-                 orientation: Orientation = "auto", tick_ms: int = 1000) -> None:
+                 orientation: Orientation = "auto", tick_ms: int = 1000,
+                 speak: Say | None = None) -> None:
         self.app = app
         load_fonts(app)
         screen = app.primaryScreen()
@@ -74,6 +76,7 @@ class KioskWindow:
         self.session = SessionModel(journey, self.bridge, config, outbox=outbox,
                                     page_source=page_source)
         self.translations = Translations(app)
+        self.voice = VoicePrompts(self.session, speak) if speak is not None else None
         self.view = QQuickView()
         self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
         self.view.setTitle(config.terminal.name.get(journey.view().language))

@@ -73,7 +73,8 @@ class Ui:
 
 def open_ui(qapp: object, tmp_path: Path, *, profile: str = "demo",
             wrap_outbox: Callable[[Outbox], OutboxPort] | None = None,
-            orientation: str = "portrait", screenshots: Path | None = None) -> Ui:
+            orientation: str = "portrait", screenshots: Path | None = None,
+            speak: Callable[[str, str], None] | None = None) -> Ui:
     config = write_config(tmp_path, profile)
     core = build_core(config, log_to_stderr=False)
     outbox = wrap_outbox(core.outbox) if wrap_outbox is not None else None
@@ -84,7 +85,8 @@ def open_ui(qapp: object, tmp_path: Path, *, profile: str = "demo",
                       owner_verifier=core.outbox)
     window = KioskWindow(qapp, config=config, journey=journey,  # type: ignore[arg-type]
                          outbox=outbox or core.outbox, page_source=synthetic_page,
-                         orientation=orientation, tick_ms=0)  # type: ignore[arg-type]
+                         orientation=orientation, tick_ms=0,  # type: ignore[arg-type]
+                         speak=speak)
     window.show(fullscreen=False)
     driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
                           card_factory=simulated_card)

@@ -309,3 +309,28 @@ def test_device_changes_from_another_thread_grey_out_items(ui: Ui, qtbot: object
     ui.window.bridge.deliver_out_of_service("device.camera.offline")
     qtbot.waitUntil(lambda: ui.session.screen == "out_of_service")  # type: ignore[attr-defined]
     assert ui.journey.personal_values() == []
+
+
+def test_care_mode_speaks_the_key_steps(qapp: object, tmp_path: Path) -> None:
+    said: list[tuple[str, str]] = []
+    ui = open_ui(qapp, tmp_path, speak=lambda text, lang: said.append((text, lang)))
+    try:
+        _to_catalog(ui)
+        ui.driver.perform("select_item", {"code": "44030400SC-XK-0001"})
+        ui.driver.perform("begin_application", {})
+        assert said == []  # not in care mode
+        ui.driver.tap("careMode")
+        assert said == [("请将身份证放在读卡区", "zh-Hans")]
+        ui.driver.perform("wait", {"seconds": 180})
+        assert said[-1] == (translate("journey.idle_warning", "zh-Hans"), "zh-Hans")
+        ui.driver.tap("stillHere")
+        ui.driver.tap("lang_en")
+        assert said[-1] == ("Place your ID card on the reader", "en")
+    finally:
+        ui.close()
+
+
+def test_no_speech_engine_is_silent(qapp: object) -> None:
+    from kiosk.ui.speech import TextToSpeech
+
+    TextToSpeech()("请将身份证放在读卡区", "zh-Hans")  # no engine here: nothing, no error
