@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from kiosk.app import build_core
-from kiosk.config import Config
+from kiosk.config import Config, load_config
 from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
 
 __all__ = ["run_kiosk"]
@@ -35,6 +37,10 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     from kiosk.ui.speech import TextToSpeech
     from kiosk.ui.window import KioskWindow, prepare_environment
 
+    if script is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        # a scripted run needs no display: render offscreen, in software
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ.setdefault("QT_QUICK_BACKEND", "software")
     prepare_environment()
     try:
         i18n.build()  # normally done at setup (run.sh); a no-op when the .qm are current
@@ -71,3 +77,23 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     finally:
         window.close()
         core.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kiosk.ui.run [--config FILE] [--script FILE --screenshots DIR]`` (until the
+    CLI's ``kiosk demo`` calls :func:`run_kiosk`)."""
+    parser = argparse.ArgumentParser(prog="python -m kiosk.ui.run")
+    parser.add_argument("--config", type=Path)
+    parser.add_argument("--profile", choices=["demo", "hall", "remote"])
+    parser.add_argument("--script", type=Path)
+    parser.add_argument("--screenshots", type=Path)
+    parser.add_argument("--orientation", choices=["auto", "portrait", "landscape"], default="auto")
+    parser.add_argument("--windowed", action="store_true")
+    args = parser.parse_args(argv)
+    config = load_config(args.config, args.profile)
+    return run_kiosk(config, script=args.script, screenshots=args.screenshots,
+                     fullscreen=not args.windowed, orientation=args.orientation)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
