@@ -27,6 +27,16 @@ def _texts(ui: Ui) -> list[str]:
             if i.isVisible() and i.property("text")]
 
 
+def _business_steps() -> list[dict[str, object]]:
+    return json.loads(  # type: ignore[no-any-return]
+        (ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
+
+
+def _index(steps: list[dict[str, object]], do: str, **match: object) -> int:
+    return next(n for n, s in enumerate(steps)
+                if s["do"] == do and all(s.get(k) == v for k, v in match.items()))
+
+
 def _to_catalog(ui: Ui, lang: str = "zh-Hans") -> None:
     for step, args in (("start", {}), ("choose_language", {"language": lang}),
                        ("choose_apply", {})):
@@ -108,8 +118,8 @@ def test_remote_profile_takes_a_typed_hkid(qapp: object, tmp_path: Path) -> None
 
 
 def test_capture_retake_remove_and_review(ui: Ui) -> None:
-    steps = json.loads((ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
-    assert ui.driver.run(steps[:10]) == 0
+    steps = _business_steps()
+    assert ui.driver.run(steps[:_index(steps, "tap", name="capturePage")]) == 0
     assert ui.session.screen == "capture"
     for _ in range(3):
         ui.driver.tap("capturePage")
@@ -120,7 +130,8 @@ def test_capture_retake_remove_and_review(ui: Ui) -> None:
     thumb = ui.driver.item("thumb_0")
     assert thumb.property("implicitWidth") > 0  # the preview image loaded
     ui.driver.tap("finishMaterial")
-    assert ui.driver.run(steps[11:15]) == 0
+    assert ui.driver.run(steps[_index(steps, "capture", material="articles"):
+                               _index(steps, "confirm_review")]) == 0
     assert ui.session.screen == "review"
     assert any(f["value"] == "有限责任公司" for f in ui.session.reviewFields)
     ui.driver.tap("editPage_1")
@@ -144,8 +155,8 @@ def test_a_failed_commit_never_says_submitted(qapp: object, tmp_path: Path,
                                               expect_logs: LogCollector) -> None:
     ui = open_ui(qapp, tmp_path, wrap_outbox=FullDisk)  # type: ignore[arg-type]
     try:
-        steps = json.loads((ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
-        assert ui.driver.run(steps[:17]) == 0
+        steps = _business_steps()
+        assert ui.driver.run(steps[:_index(steps, "submit")]) == 0
         ui.driver.perform("submit", {})
         assert ui.session.screen == "consent"
         assert ui.session.error == translate("store.disk_full", "zh-Hans")
@@ -267,8 +278,8 @@ def test_the_commit_runs_off_the_gui_thread_and_submitted_comes_after_it(
 
     ui = open_ui(qapp, tmp_path, wrap_outbox=wrap)  # type: ignore[arg-type]
     try:
-        steps = json.loads((ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
-        assert ui.driver.run(steps[:17]) == 0
+        steps = _business_steps()
+        assert ui.driver.run(steps[:_index(steps, "submit")]) == 0
         ui.driver.tap("submitApplication")
         assert ui.journey.state is State.SUBMITTING
         qtbot.waitUntil(lambda: slow[0].thread is not None)  # type: ignore[attr-defined]
