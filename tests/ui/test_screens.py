@@ -345,3 +345,27 @@ def test_no_speech_engine_is_silent(qapp: object) -> None:
     from kiosk.ui.speech import TextToSpeech
 
     TextToSpeech()("请将身份证放在读卡区", "zh-Hans")  # no engine here: nothing, no error
+
+
+def test_scanning_a_receipt_qr_on_the_status_screen(ui: Ui, qtbot: object) -> None:
+    import datetime as dt
+    import threading
+
+    from kiosk.demo import simulated_card
+    from kiosk.store.models import Consent
+
+    receipt = ui.core.outbox.enqueue(NewSubmission(
+        item_code="44030400SC-XK-0001", language="en",
+        identity=simulated_card("resident").as_dict(), form={},
+        consent=Consent("2026-11", dt.datetime.now(dt.UTC), "en")))
+    ui.driver.perform("start", {})
+    ui.driver.perform("choose_language", {"language": "en"})
+    ui.driver.perform("choose_status_check", {})
+    scanner = threading.Thread(target=ui.window.bridge.deliver_code,
+                               args=(receipt.tracking_no.lower(),))
+    scanner.start()
+    scanner.join()
+    qtbot.waitUntil(lambda: ui.session.screen == "status_result")  # type: ignore[attr-defined]
+    ui.driver.settle()
+    assert ui.driver.item("statusText").property("text") == translate("status.queued", "en")
+    assert ui.driver.item("statusTracking").property("text") == receipt.tracking_no
