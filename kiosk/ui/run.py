@@ -8,12 +8,16 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.app import build_core
 from kiosk.config import Config, load_config
 from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
+
+if TYPE_CHECKING:
+    from kiosk.ui.bridge import JourneyBridge
 
 __all__ = ["run_kiosk"]
 
@@ -24,10 +28,16 @@ _FATAL_EXIT_MS = 8000
 
 def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
               fullscreen: bool = True, orientation: str = "auto",
-              devices: DeviceAvailability | None = None) -> int:
+              devices: DeviceAvailability | None = None,
+              attach: Callable[[JourneyBridge], object] | None = None) -> int:
     """Run the kiosk UI. With ``script``: drive it through the script's steps (offscreen is
     fine), saving a PNG per step into ``screenshots``; returns the number of failed steps
-    (0 = success). Without: the interactive kiosk until the window closes."""
+    (0 = success). Without: the interactive kiosk until the window closes.
+
+    ``devices`` answers "is this device up?" (the health monitor; default: all simulated and
+    up). ``attach(bridge)`` is called once the window exists: subscribe device threads to the
+    bridge there (``bridge.deliver_card``, ``deliver_code``, ``on_device_status``,
+    ``deliver_out_of_service``); they may call it from any thread."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
@@ -58,6 +68,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                          tick_ms=0 if script is not None else 1000,
                          speak=None if script is not None else TextToSpeech())
     try:
+        if attach is not None:
+            attach(window.bridge)
         if script is not None:
             steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))
             window.show(fullscreen=False)
