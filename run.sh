@@ -49,6 +49,8 @@ install_python() {
 setup() {
     install_system_packages
     install_python
+    # Qt Linguist .ts → .qm (build outputs, not committed)
+    "$VENV/bin/python" -m kiosk.ui.i18n build
 }
 
 cmd=${1:-demo}
