@@ -627,6 +627,59 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "最近一次同步未成功。",
         "en": "The last sync did not succeed.",
     },
+    # ---- receipt printing (UI)
+    "receipt.printing": {
+        "zh-Hans": "正在打印回执……",
+        "zh-Hant": "正在列印回條……",
+        "en": "Printing your receipt…",
+    },
+    "receipt.printed": {
+        "zh-Hans": "回执已打印，请取走。",
+        "zh-Hant": "回條已列印，請取走。",
+        "en": "Your receipt is printed. Please take it.",
+    },
+    "receipt.print_failed": {
+        "zh-Hans": "回执未能打印，但申请已成功提交。请用手机拍下二维码，或打印A4回执。",
+        "zh-Hant": "回條未能列印，但申請已成功提交。請用手機拍下二維碼，或列印A4回條。",
+        "en": "The receipt could not be printed, but your application is submitted. "
+              "Take a photo of the QR code, or print an A4 copy.",
+    },
+    "receipt.a4_button": {
+        "zh-Hans": "打印A4回执",
+        "zh-Hant": "列印A4回條",
+        "en": "Print an A4 copy",
+    },
+    "receipt.a4_printing": {
+        "zh-Hans": "正在打印A4回执……",
+        "zh-Hant": "正在列印A4回條……",
+        "en": "Printing the A4 copy…",
+    },
+    "receipt.a4_printed": {
+        "zh-Hans": "A4回执已打印，请在打印机出纸口取走。",
+        "zh-Hant": "A4回條已列印，請在打印機出紙口取走。",
+        "en": "The A4 copy is printed. Please take it from the printer.",
+    },
+    "receipt.a4_failed": {
+        "zh-Hans": "A4回执也未能打印，请拍下二维码保存受理编号。",
+        "zh-Hant": "A4回條也未能列印，請拍下二維碼保存受理編號。",
+        "en": "The A4 copy could not be printed either. Please take a photo of the QR code.",
+    },
+    # ---- admin actions (kiosk/ui/models/admin.py)
+    "admin.retried": {
+        "zh-Hans": "已将被退回的申请重新排队发送。",
+        "zh-Hant": "已將被退回的申請重新排隊傳送。",
+        "en": "The refused submissions are queued to be sent again.",
+    },
+    "admin.sync_done": {
+        "zh-Hans": "同步已完成。",
+        "zh-Hant": "同步已完成。",
+        "en": "Sync finished.",
+    },
+    "admin.catalog_reloaded": {
+        "zh-Hans": "事项目录已重新加载。",
+        "zh-Hant": "事項目錄已重新載入。",
+        "en": "The service catalogue was reloaded.",
+    },
 }
 
 

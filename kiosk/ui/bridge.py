@@ -8,11 +8,16 @@
   signals. The journey is not thread-safe, so intents are only ever called from there.
 * The outbox commit (fsync: slow) runs on a :class:`QThreadPool` worker between
   ``begin_submit()`` and ``submit_succeeded/failed``; its result comes back queued.
+* Printing (the receipt, the A4 copy) runs on a second pool: a slow printer never holds up
+  the next citizen's commit. :attr:`printDone` brings back ``(job, message key or "")``.
+* :attr:`card_wanted` is set by the view model while a screen wants an ID card; the reader's
+  poll thread waits on it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
@@ -51,6 +56,29 @@ class _SubmitTask(QRunnable):
             del self._submission  # the personal data leaves this thread with the task
 
 
+class _PrintTask(QRunnable):
+    def __init__(self, job: str, work: Callable[[], object],
+                 done: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self._job = job
+        self._work = work
+        self._done = done
+
+    def run(self) -> None:
+        try:
+            self._work()
+        except KnownError as err:
+            log.warning("print job %s failed: %s", self._job, err.key)
+            self._done(self._job, err.key)
+        except Exception:
+            log.exception("print job %s crashed", self._job)
+            self._done(self._job, "device.printer.failed")
+        else:
+            self._done(self._job, "")
+        finally:
+            del self._work
+
+
 class JourneyBridge(QObject):
     """Queued signals from the journey, the devices and the commit worker."""
 
@@ -61,11 +89,16 @@ class JourneyBridge(QObject):
     outOfService = Signal(str)  # message key
     submitSucceeded = Signal(object)  # Receipt
     submitFailed = Signal(str)  # message key
+    backInService = Signal()
+    printDone = Signal(str, str)  # job ("receipt", "a4"), message key ("" = printed)
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self._pool = pool or QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one writer
+        self._print_pool = QThreadPool(self)
+        self._print_pool.setMaxThreadCount(1)  # one printer at a time
+        self.card_wanted = threading.Event()
 
     # ------------------------------------------------------------------ from any thread
 
@@ -89,15 +122,24 @@ class JourneyBridge(QObject):
         """A required device failed (or the environment did): the out-of-service screen."""
         self.outOfService.emit(key)
 
+    def deliver_back_in_service(self) -> None:
+        """Every required device works again: a device-caused out-of-service screen ends."""
+        self.backInService.emit()
+
     # ------------------------------------------------------------------ commit off the GUI thread
 
     def commit(self, outbox: OutboxPort, submission: NewSubmission) -> None:
         self._pool.start(_SubmitTask(outbox, submission, self.submitSucceeded.emit,
                                      self.submitFailed.emit))
 
+    def run_print(self, job: str, work: Callable[[], object]) -> None:
+        """``work()`` (a blocking print) on the print worker; :attr:`printDone` when done."""
+        self._print_pool.start(_PrintTask(job, work, self.printDone.emit))
+
     def wait_idle(self, msecs: int = -1) -> bool:
-        """Wait for the commit worker (shutdown, tests)."""
-        return self._pool.waitForDone(msecs)
+        """Wait for the commit and print workers (shutdown, tests)."""
+        committed = self._pool.waitForDone(msecs)
+        return self._print_pool.waitForDone(msecs) and committed
 
 
 def connect_queued(signal: object, slot: Callable[..., object]) -> None:

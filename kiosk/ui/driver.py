@@ -4,8 +4,10 @@ saves a screenshot per step.
 Steps use the headless demo's vocabulary where it makes sense, performed as a citizen would:
 ``start`` taps the attract screen, ``fill`` types into the form's fields (input-method commits,
 which is what the on-screen keyboard sends) and taps the choices, ``capture`` taps "capture
-page"; ``insert_card`` hands a simulated card to the bridge from another thread (as the reader
-driver will). UI-level steps::
+page"; ``insert_card`` places the card on the GA 467 reader simulator (``card_reader``) so
+that it travels through the real driver and the UI's poll thread, then lifts it once the
+screen has taken it (without a simulator: the seeded card is handed to the bridge from another
+thread, as the reader thread does). UI-level steps::
 
     {"do": "tap", "name": "<objectName>"}
     {"do": "type", "name": "<objectName>", "text": "…"}   an input-method commit into a field
@@ -60,8 +62,10 @@ def find_item(root: QQuickItem, name: str, *, visible: bool = True) -> QQuickIte
 class ScriptDriver:
     def __init__(self, window: KioskWindow, journey: Journey, clock: FakeClock, *,
                  screenshots: Path | None = None,
-                 card_factory: Callable[[str], Any] | None = None) -> None:
+                 card_factory: Callable[[str], Any] | None = None,
+                 card_reader: Any = None) -> None:
         self.window = window
+        self.card_reader = card_reader
         self.journey = journey
         self.clock = clock
         self.screenshots = screenshots
@@ -279,6 +283,9 @@ class ScriptDriver:
             raise StepFailed(f"unknown step {name!r}")
 
     def insert_card(self, card: str) -> None:
+        if self.card_reader is not None:
+            self._insert_on_reader(card)
+            return
         if self.card_factory is None:
             raise StepFailed("no simulated card reader")
         document = self.card_factory(card)
@@ -287,6 +294,24 @@ class ScriptDriver:
                                   name="sim-card-reader")
         reader.start()
         reader.join()
+        self.settle()
+
+    def _insert_on_reader(self, card: str) -> None:
+        before = self.journey.view()
+        self.card_reader.insert_card(card)
+        try:
+            deadline = time.monotonic() + 15
+            while True:  # the poll thread reads it; the bridge delivers it queued
+                QCoreApplication.processEvents()
+                view = self.journey.view()
+                if view.state is not before.state or view.id_masked != before.id_masked \
+                        or (view.error and view.error != before.error):
+                    break
+                if time.monotonic() > deadline:
+                    raise StepFailed("the card on the reader was not read")
+                time.sleep(0.01)
+        finally:
+            self.card_reader.remove_card()  # the citizen takes the card back
         self.settle()
 
     def fill(self, values: dict[str, str]) -> None:
@@ -312,6 +337,12 @@ class ScriptDriver:
         receipt = self.journey.view().receipt
         if receipt is not None:
             self.last_receipt = receipt.tracking_no
+        # the receipt printer's answer (printed, or the QR/A4 fallback) on the screenshot
+        while (self.window.session.property("receipt") or {}).get("printState") == "printing":
+            if time.monotonic() > deadline:
+                raise StepFailed("the receipt printer did not answer")
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
 
     def wait(self, seconds: float) -> None:
         waited = 0.0

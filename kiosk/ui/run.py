@@ -8,11 +8,12 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.app import build_core
+from kiosk.app import Devices, build_core, build_keyring, open_devices
 from kiosk.config import Config, load_config
 from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
 
@@ -24,25 +25,61 @@ __all__ = ["run_kiosk"]
 log = logging.getLogger(__name__)
 
 _FATAL_EXIT_MS = 8000
+_DEVICES_READY_S = 5.0  # the first health poll of every device, before the first screen
+
+
+class _BackOffice:
+    """The demo profile's local back office and a sync worker on a background thread."""
+
+    def __init__(self, config: Config, outbox: Any) -> None:
+        from kiosk.demo_services import DemoServices
+
+        self.services = DemoServices(config, build_keyring(config), outbox).start()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self.services.worker.run, args=(self._stop,),
+                                        name="sync-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+        self.services.stop()
+
+
+def _start_backoffice(config: Config, outbox: Any) -> _BackOffice | None:
+    try:
+        backoffice = _BackOffice(config, outbox)
+    except Exception as err:  # a port in use, a failed enrolment: the kiosk still runs
+        log.warning("demo back office not started: %s", type(err).__name__)
+        return None
+    assert backoffice.services.backoffice is not None  # noqa: S101 - started
+    log.info("local back office on %s, sync worker running", backoffice.services.backoffice.url)
+    return backoffice
 
 
 def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
               fullscreen: bool = True, orientation: str = "auto",
               devices: DeviceAvailability | None = None,
-              attach: Callable[[JourneyBridge], object] | None = None) -> int:
+              attach: Callable[[JourneyBridge], object] | None = None,
+              backoffice: bool | None = None) -> int:
     """Run the kiosk UI. With ``script``: drive it through the script's steps (offscreen is
     fine), saving a PNG per step into ``screenshots``; returns the number of failed steps
     (0 = success). Without: the interactive kiosk until the window closes.
 
-    ``devices`` answers "is this device up?" (the health monitor; default: all simulated and
-    up). ``attach(bridge)`` is called once the window exists: subscribe device threads to the
-    bridge there (``bridge.deliver_card``, ``deliver_code``, ``on_device_status``,
-    ``deliver_out_of_service``); they may call it from any thread."""
+    ``devices`` answers "is this device up?" for tests that simulate devices without drivers;
+    by default the configured devices are opened (:func:`kiosk.app.open_devices`: in the demo
+    profile the simulators behind the real drivers) and wired to the bridge on their own
+    threads (:class:`kiosk.ui.devices.DeviceLink`), receipts print after the commit.
+    ``attach(bridge)`` is called once the window exists: subscribe further device threads to
+    the bridge there (``bridge.deliver_card``, ``deliver_code``, ``on_device_status``,
+    ``deliver_out_of_service``); they may call it from any thread. ``backoffice``: the demo's
+    local back office and a sync worker beside the kiosk (default: demo profile, no script)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
-    from kiosk.demo import SimulatedDevices, simulated_card, synthetic_page
+    from kiosk.demo import simulated_card, synthetic_page
     from kiosk.ui import i18n
+    from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
     from kiosk.ui.driver import ScriptDriver
     from kiosk.ui.speech import TextToSpeech
     from kiosk.ui.window import KioskWindow, prepare_environment
@@ -59,15 +96,32 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     assert isinstance(app, QGuiApplication)  # noqa: S101 - a widgets app is one too
     core = build_core(config, log_to_stderr=script is None)
-    clock: Clock = FakeClock(SystemClock().now()) if script is not None else SystemClock()
-    journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
-                      devices=devices or SimulatedDevices(), secrets=core.secrets,
-                      owner_verifier=core.outbox)
-    window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
-                         page_source=synthetic_page, orientation=orientation,  # type: ignore[arg-type]
-                         tick_ms=0 if script is not None else 1000,
-                         speak=None if script is not None else TextToSpeech())
+    hardware: Devices | None = None
+    link: DeviceLink | None = None
+    back: _BackOffice | None = None
+    window: KioskWindow | None = None
     try:
+        if devices is None:
+            hardware = open_devices(config, strict=False)
+            link = DeviceLink(hardware)
+            hardware.health.start()
+            if not link.wait_ready(_DEVICES_READY_S):
+                log.warning("not every device answered its first status poll in time")
+        clock: Clock = FakeClock(SystemClock().now()) if script is not None else SystemClock()
+        journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
+                          devices=devices or hardware.health,  # type: ignore[union-attr]
+                          secrets=core.secrets, owner_verifier=core.outbox)
+        window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
+                             page_source=synthetic_page, orientation=orientation,  # type: ignore[arg-type]
+                             tick_ms=0 if script is not None else 1000,
+                             speak=None if script is not None else TextToSpeech())
+        if hardware is not None and link is not None:
+            window.session.attach_output(ReceiptOutput(
+                hardware.receipt_printer, hardware.a4_printer,
+                qr_key=receipt_qr_key(build_keyring(config)), terminal_code=config.terminal.code))
+            link.start(window.bridge)
+        if backoffice if backoffice is not None else (config.profile == "demo" and script is None):
+            back = _start_backoffice(config, core.outbox)
         if attach is not None:
             attach(window.bridge)
         if script is not None:
@@ -75,7 +129,9 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             window.show(fullscreen=False)
             assert isinstance(clock, FakeClock)  # noqa: S101
             driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
-                                  card_factory=simulated_card)
+                                  card_factory=simulated_card,
+                                  card_reader=(hardware.simulators.get("id_card_reader")
+                                               if hardware is not None else None))
             failures = driver.run(steps)
             log.info("script %s: %d step(s), %d failed, %d screenshot(s)", script.name,
                      len(steps), failures, len(driver.shots))
@@ -87,7 +143,14 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         window.show(fullscreen=fullscreen)
         return app.exec()
     finally:
-        window.close()
+        if link is not None:
+            link.close()  # no more deliveries to the bridge
+        if window is not None:
+            window.close()  # waits for the commit and print workers
+        if back is not None:
+            back.stop()
+        if hardware is not None:
+            hardware.close()
         core.close()
 
 

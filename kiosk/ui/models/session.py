@@ -26,6 +26,7 @@ from kiosk.identity import IdentityDocument
 from kiosk.journey import Intent, Journey, JourneyView, OutboxPort, State, StepRefused
 from kiosk.journey.states import allowed_intents
 from kiosk.messages import LANGS, translate
+from kiosk.receipts import ReceiptLabels, SummaryDocument, receipt_for
 from kiosk.store.models import Receipt
 from kiosk.ui.bridge import JourneyBridge
 from kiosk.ui.models.previews import PreviewStore
@@ -45,6 +46,11 @@ APPLICATION_STEPS: Final = ("catalog", "service_detail", "identify", "form", "ca
                             "consent", "receipt")
 # entering these states means the journey wiped the task's personal data
 _WIPED_STATES: Final = frozenset({State.ATTRACT, State.HOME, State.OUT_OF_SERVICE, State.END})
+# screens that want an ID card on the reader (the poll thread polls only then)
+_CARD_STATES: Final = frozenset({State.IDENTIFY, State.RESULT_PICKUP})
+# after the commit the citizen keeps these screens (the receipt QR) even if a required device
+# fails meanwhile; the out-of-service screen follows when they leave
+_AFTER_COMMIT: Final = frozenset({State.RECEIPT, State.RATING, State.END})
 
 PageSource = Callable[[str, int], bytes]
 T = TypeVar("T")
@@ -81,6 +87,12 @@ class SessionModel(QObject):
         self._seconds_left: float = -1.0
         self._staff_called = False
         self._last_receipt: Receipt | None = None
+        self._output: Any = None  # kiosk.ui.devices.ReceiptOutput (printers, QR key)
+        self._qr_payload = ""
+        self._print_key: str | None = None  # None: not printing; "": printed; else the error
+        self._a4_key: str | None = None  # None: not asked; "printing"; "": printed; else error
+        self._oos_pending: str | None = None
+        self._oos_by_device = False
         bridge.viewChanged.connect(self._on_view, Qt.ConnectionType.QueuedConnection)
         bridge.cardRead.connect(self._on_card, Qt.ConnectionType.QueuedConnection)
         bridge.codeScanned.connect(self._on_code, Qt.ConnectionType.QueuedConnection)
@@ -88,10 +100,18 @@ class SessionModel(QObject):
         bridge.outOfService.connect(self._on_out_of_service, Qt.ConnectionType.QueuedConnection)
         bridge.submitSucceeded.connect(self._on_committed, Qt.ConnectionType.QueuedConnection)
         bridge.submitFailed.connect(self._on_commit_failed, Qt.ConnectionType.QueuedConnection)
+        bridge.backInService.connect(self._on_back_in_service, Qt.ConnectionType.QueuedConnection)
+        bridge.printDone.connect(self._on_printed, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = journey.subscribe(bridge.on_journey_event)
 
     def close(self) -> None:
+        self._bridge.card_wanted.clear()
         self._unsubscribe()
+
+    def attach_output(self, output: Any) -> None:
+        """Printers and the receipt QR key (:class:`kiosk.ui.devices.ReceiptOutput`): the
+        receipt is printed after the commit, its QR code is signed."""
+        self._output = output
 
     # ------------------------------------------------------------------ snapshots in
 
@@ -107,6 +127,13 @@ class SessionModel(QObject):
             self._draft_key = key
         if view.state in _WIPED_STATES and previous.state is not view.state:
             self._wipe_ui()
+        if view.state in _CARD_STATES:
+            self._bridge.card_wanted.set()
+        else:
+            self._bridge.card_wanted.clear()
+        if self._oos_pending is not None and view.state not in _AFTER_COMMIT:
+            key, self._oos_pending = self._oos_pending, None
+            self._on_out_of_service(key)
         if view.state is State.RECEIPT:
             self.previews.wipe()  # the pages are committed; nothing to preview any more
         self._refresh_countdown()
@@ -117,6 +144,8 @@ class SessionModel(QObject):
         self._draft_key = None
         self.previews.wipe()
         self._staff_called = False
+        self._qr_payload = ""
+        self._print_key = self._a4_key = None
         self.staffCalledChanged.emit()
         self.wiped.emit()
 
@@ -136,10 +165,24 @@ class SessionModel(QObject):
 
     @Slot(str)
     def _on_out_of_service(self, key: str) -> None:
+        self._oos_by_device = key.startswith("journey.device_unavailable.")
+        if self._journey.state in _AFTER_COMMIT:
+            log.info("out of service (%s) after the receipt screens", key)
+            self._oos_pending = key
+            return
         self._journey.out_of_service(key)
+
+    @Slot()
+    def _on_back_in_service(self) -> None:
+        self._oos_pending = None
+        if self._oos_by_device and self._journey.state is State.OUT_OF_SERVICE:
+            self._oos_by_device = False
+            self._call(Intent.RESUME_SERVICE, self._journey.resume_service)
 
     @Slot(str)
     def _on_code(self, payload: str) -> None:
+        if self._output is not None:
+            payload = self._output.tracking_from_code(payload)
         state = self._journey.state
         if state is State.STATUS_CHECK:
             self._call(Intent.LOOKUP_STATUS, self._journey.lookup_status, payload)
@@ -339,6 +382,56 @@ class SessionModel(QObject):
     def _on_committed(self, receipt: Receipt) -> None:
         self._last_receipt = receipt
         self._call(Intent.SUBMIT_SUCCEEDED, self._journey.submit_succeeded, receipt)
+        if self._journey.state is State.RECEIPT:
+            self._print_receipt(receipt)
+
+    def _print_receipt(self, receipt: Receipt) -> None:
+        """After the durable commit: the receipt on the receipt printer, off the GUI thread.
+        A failure only changes what the receipt screen offers (the QR, an A4 copy)."""
+        output = self._output
+        self._qr_payload = output.qr_payload(receipt) if output is not None else ""
+        self._a4_key = None
+        if output is None:
+            self._print_key = None
+            return
+        lang = self._journey.view().language
+        model = receipt_for(receipt, item_name=self._catalog.item(receipt.item_code).name.get(lang),
+                            terminal_id=self._config.terminal.id, language=lang,
+                            qr_payload=self._qr_payload)
+        self._print_key = "printing"
+        self._bridge.run_print("receipt", lambda: output.print_receipt(model))
+
+    @Slot()
+    def printA4Copy(self) -> None:
+        """The receipt screen's fallback when the receipt printer failed: an A4 copy."""
+        receipt, output = self._view.receipt, self._output
+        if receipt is None or output is None or self._view.state is not State.RECEIPT \
+                or self._a4_key in ("printing", ""):
+            return
+        from kiosk.receipts.pdf import render_summary_pdf
+
+        lang = self._view.language
+        doc = SummaryDocument(
+            language=lang, title=translate("receipt.title", lang),
+            item_name=self._catalog.item(receipt.item_code).name.get(lang),
+            tracking_no=receipt.tracking_no, time=receipt.created_at.astimezone().strftime(
+                "%Y-%m-%d %H:%M"),
+            labels=ReceiptLabels.for_language(lang), qr_payload=self._qr_payload,
+            footer=translate("receipt.next_step.default", lang))
+        self._a4_key = "printing"
+        self.changed.emit()
+        self._bridge.run_print("a4", lambda: output.print_a4(render_summary_pdf(doc),
+                                                            receipt.tracking_no))
+
+    @Slot(str, str)
+    def _on_printed(self, job: str, key: str) -> None:
+        if job == "receipt" and self._print_key == "printing":
+            self._print_key = key
+        elif job == "a4" and self._a4_key == "printing":
+            self._a4_key = key
+        else:
+            return  # the citizen has moved on (the session was wiped)
+        self.changed.emit()
 
     @Slot(str)
     def _on_commit_failed(self, key: str) -> None:
@@ -670,11 +763,25 @@ class SessionModel(QObject):
         if r is None:
             return {}
         lang = self._view.language
-        return {"trackingNo": r.tracking_no, "qr": f"image://qr/{r.tracking_no}",
+        printing, a4 = self._print_key, self._a4_key
+        failed = printing not in (None, "", "printing")
+        print_text = {None: "", "": "receipt.printed", "printing": "receipt.printing"}.get(
+            printing, "receipt.print_failed")
+        a4_text = {None: "", "": "receipt.a4_printed", "printing": "receipt.a4_printing"}.get(
+            a4, "receipt.a4_failed")
+        return {"trackingNo": r.tracking_no,
+                "qr": f"image://qr/{self._qr_payload or r.tracking_no}",
                 "item": self._catalog.item(r.item_code).name.get(lang),
                 "time": r.created_at.strftime("%Y-%m-%d %H:%M"),
                 "submitted": translate("journey.submitted", lang),
-                "nextSteps": translate("receipt.next_step.default", lang)}
+                "nextSteps": translate("receipt.next_step.default", lang),
+                "printState": "none" if printing is None else (
+                    "failed" if failed else ("printed" if printing == "" else "printing")),
+                "printText": self._t(print_text),
+                "printReason": self._t(printing) if failed else "",
+                "canPrintA4": failed and a4 not in ("printing", ""),
+                "a4Label": translate("receipt.a4_button", lang),
+                "a4Text": self._t(a4_text)}
 
     @Property(list, notify=changed)
     def ratingReasons(self) -> list[dict[str, str]]:

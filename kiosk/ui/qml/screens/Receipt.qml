@@ -20,10 +20,31 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             source: session.receipt.qr || ""
             cache: false
-            sourceSize.width: Theme.minTouch * 4
-            sourceSize.height: Theme.minTouch * 4
-            width: Theme.minTouch * 4
+            sourceSize.width: width
+            sourceSize.height: width
+            width: Theme.minTouch * (session.receipt.printState === "failed" ? 6 : 4)
             height: width
+        }
+        KText {
+            objectName: "printStatus"
+            width: parent.width
+            visible: text !== ""
+            font.bold: session.receipt.printState === "failed"
+            color: session.receipt.printState === "failed" ? Theme.error : Theme.text
+            text: session.receipt.printText || ""
+        }
+        BigButton {
+            objectName: "printA4"
+            visible: session.receipt.canPrintA4 || false
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: session.receipt.a4Label || ""
+            onClicked: session.printA4Copy()
+        }
+        KText {
+            objectName: "a4Status"
+            width: parent.width
+            visible: text !== ""
+            text: session.receipt.a4Text || ""
         }
         KText { width: parent.width; text: session.receipt.nextSteps || "" }
         KText { width: parent.width; color: Theme.muted; text: session.receipt.time || "" }
