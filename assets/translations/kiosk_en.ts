@@ -94,6 +94,177 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>Fault</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <source>ID card reader</source>
+        <translation>ID card reader</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Camera</translation>
+    </message>
+    <message>
+        <source>Code scanner</source>
+        <translation>Code scanner</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>Receipt printer</translation>
+    </message>
+    <message>
+        <source>A4 printer</source>
+        <translation>A4 printer</translation>
+    </message>
+    <message>
+        <source>Read a test card</source>
+        <translation>Read a test card</translation>
+    </message>
+    <message>
+        <source>Scan a test code</source>
+        <translation>Scan a test code</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>Print a test page</translation>
+    </message>
+    <message>
+        <source>Measure the camera</source>
+        <translation>Measure the camera</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>valid</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>long-term</source>
+        <translation>long-term</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Testing…</translation>
+    </message>
+    <message>
+        <source>Test failed: %1</source>
+        <translation>Test failed: %1</translation>
+    </message>
+    <message>
+        <source>Card kind: %1, validity: %2</source>
+        <translation>Card kind: %1, validity: %2</translation>
+    </message>
+    <message>
+        <source>Symbology: %1, %2 bytes</source>
+        <translation>Symbology: %1, %2 bytes</translation>
+    </message>
+    <message>
+        <source>%1 frames per second, focus score %2</source>
+        <translation>%1 frames per second, focus score %2</translation>
+    </message>
+    <message>
+        <source>Test page printed</source>
+        <translation>Test page printed</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Leave admin mode</source>
+        <translation>Leave admin mode</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>Running the checks…</translation>
+    </message>
+    <message>
+        <source>Terminal %1 · checked %2 · app %3 · catalogue %4</source>
+        <translation>Terminal %1 · checked %2 · app %3 · catalogue %4</translation>
+    </message>
+    <message>
+        <source>All required checks passed</source>
+        <translation>All required checks passed</translation>
+    </message>
+    <message>
+        <source>A required check failed: the terminal is out of service</source>
+        <translation>A required check failed: the terminal is out of service</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <source>Last error: %1 at %2</source>
+        <translation>Last error: %1 at %2</translation>
+    </message>
+    <message>
+        <source>Queue and sync</source>
+        <translation>Queue and sync</translation>
+    </message>
+    <message>
+        <source>Unsent: %1 · refused (parked): %2 · oldest unsent: %3</source>
+        <translation>Unsent: %1 · refused (parked): %2 · oldest unsent: %3</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <source>Retry refused submissions</source>
+        <translation>Retry refused submissions</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Reload the catalogue</source>
+        <translation>Reload the catalogue</translation>
+    </message>
+    <message>
+        <source>Restart the app</source>
+        <translation>Restart the app</translation>
+    </message>
+    <message>
+        <source>Sync now is not available: this app runs no sync worker (the sync service does).</source>
+        <translation>Sync now is not available: this app runs no sync worker (the sync service does).</translation>
+    </message>
+    <message>
+        <source>Recent log lines (redacted)</source>
+        <translation>Recent log lines (redacted)</translation>
+    </message>
+</context>
+<context>
     <name>End</name>
     <message>
         <source>Thank you</source>
@@ -262,6 +433,29 @@
     <message>
         <source>Done</source>
         <translation>Done</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Technician access</source>
+        <translation>Technician access</translation>
+    </message>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>Enter the admin PIN</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

@@ -94,6 +94,177 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>未检查</translation>
+    </message>
+    <message>
+        <source>ID card reader</source>
+        <translation>身份证阅读器</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Code scanner</source>
+        <translation>扫码器</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>回执打印机</translation>
+    </message>
+    <message>
+        <source>A4 printer</source>
+        <translation>A4打印机</translation>
+    </message>
+    <message>
+        <source>Read a test card</source>
+        <translation>读取测试卡</translation>
+    </message>
+    <message>
+        <source>Scan a test code</source>
+        <translation>扫描测试码</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Measure the camera</source>
+        <translation>测量摄像头</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>long-term</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试……</translation>
+    </message>
+    <message>
+        <source>Test failed: %1</source>
+        <translation>测试失败：%1</translation>
+    </message>
+    <message>
+        <source>Card kind: %1, validity: %2</source>
+        <translation>证件类型：%1，有效性：%2</translation>
+    </message>
+    <message>
+        <source>Symbology: %1, %2 bytes</source>
+        <translation>码制：%1，%2 字节</translation>
+    </message>
+    <message>
+        <source>%1 frames per second, focus score %2</source>
+        <translation>每秒 %1 帧，清晰度 %2</translation>
+    </message>
+    <message>
+        <source>Test page printed</source>
+        <translation>测试页已打印</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>终端诊断</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Leave admin mode</source>
+        <translation>退出管理模式</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>正在检查……</translation>
+    </message>
+    <message>
+        <source>Terminal %1 · checked %2 · app %3 · catalogue %4</source>
+        <translation>终端 %1 · 检查时间 %2 · 软件 %3 · 事项目录 %4</translation>
+    </message>
+    <message>
+        <source>All required checks passed</source>
+        <translation>全部必需检查通过</translation>
+    </message>
+    <message>
+        <source>A required check failed: the terminal is out of service</source>
+        <translation>有必需检查未通过：终端暂停服务</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <source>Last error: %1 at %2</source>
+        <translation>最近故障：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Queue and sync</source>
+        <translation>队列与同步</translation>
+    </message>
+    <message>
+        <source>Unsent: %1 · refused (parked): %2 · oldest unsent: %3</source>
+        <translation>未发送：%1 · 被退回：%2 · 最久未发送：%3</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Retry refused submissions</source>
+        <translation>重新发送被退回的申请</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Reload the catalogue</source>
+        <translation>重新加载事项目录</translation>
+    </message>
+    <message>
+        <source>Restart the app</source>
+        <translation>重启程序</translation>
+    </message>
+    <message>
+        <source>Sync now is not available: this app runs no sync worker (the sync service does).</source>
+        <translation>无法立即同步：本程序不运行同步任务（由同步服务负责）。</translation>
+    </message>
+    <message>
+        <source>Recent log lines (redacted)</source>
+        <translation>最近日志（已脱敏）</translation>
+    </message>
+</context>
+<context>
     <name>End</name>
     <message>
         <source>Thank you</source>
@@ -262,6 +433,29 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Technician access</source>
+        <translation>技术人员入口</translation>
+    </message>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>请输入管理密码</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证……</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -94,6 +94,177 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>注意</translation>
+    </message>
+    <message>
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>未檢查</translation>
+    </message>
+    <message>
+        <source>ID card reader</source>
+        <translation>身份證閱讀器</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>攝影機</translation>
+    </message>
+    <message>
+        <source>Code scanner</source>
+        <translation>掃碼器</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>回條打印機</translation>
+    </message>
+    <message>
+        <source>A4 printer</source>
+        <translation>A4打印機</translation>
+    </message>
+    <message>
+        <source>Read a test card</source>
+        <translation>讀取測試卡</translation>
+    </message>
+    <message>
+        <source>Scan a test code</source>
+        <translation>掃描測試碼</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>列印測試頁</translation>
+    </message>
+    <message>
+        <source>Measure the camera</source>
+        <translation>測量攝影機</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已過期</translation>
+    </message>
+    <message>
+        <source>long-term</source>
+        <translation>長期</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在測試……</translation>
+    </message>
+    <message>
+        <source>Test failed: %1</source>
+        <translation>測試失敗：%1</translation>
+    </message>
+    <message>
+        <source>Card kind: %1, validity: %2</source>
+        <translation>證件類型：%1，有效性：%2</translation>
+    </message>
+    <message>
+        <source>Symbology: %1, %2 bytes</source>
+        <translation>碼制：%1，%2 位元組</translation>
+    </message>
+    <message>
+        <source>%1 frames per second, focus score %2</source>
+        <translation>每秒 %1 幀，清晰度 %2</translation>
+    </message>
+    <message>
+        <source>Test page printed</source>
+        <translation>測試頁已列印</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>終端診斷</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <source>Leave admin mode</source>
+        <translation>退出管理模式</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>正在檢查……</translation>
+    </message>
+    <message>
+        <source>Terminal %1 · checked %2 · app %3 · catalogue %4</source>
+        <translation>終端 %1 · 檢查時間 %2 · 軟件 %3 · 事項目錄 %4</translation>
+    </message>
+    <message>
+        <source>All required checks passed</source>
+        <translation>全部必需檢查通過</translation>
+    </message>
+    <message>
+        <source>A required check failed: the terminal is out of service</source>
+        <translation>有必需檢查未通過：終端暫停服務</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>裝置</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>狀態：%1</translation>
+    </message>
+    <message>
+        <source>Last error: %1 at %2</source>
+        <translation>最近故障：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Queue and sync</source>
+        <translation>隊列與同步</translation>
+    </message>
+    <message>
+        <source>Unsent: %1 · refused (parked): %2 · oldest unsent: %3</source>
+        <translation>未傳送：%1 · 被退回：%2 · 最久未傳送：%3</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Retry refused submissions</source>
+        <translation>重新傳送被退回的申請</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Reload the catalogue</source>
+        <translation>重新載入事項目錄</translation>
+    </message>
+    <message>
+        <source>Restart the app</source>
+        <translation>重新啟動程式</translation>
+    </message>
+    <message>
+        <source>Sync now is not available: this app runs no sync worker (the sync service does).</source>
+        <translation>無法立即同步：本程式不執行同步任務（由同步服務負責）。</translation>
+    </message>
+    <message>
+        <source>Recent log lines (redacted)</source>
+        <translation>最近日誌（已去識別化）</translation>
+    </message>
+</context>
+<context>
     <name>End</name>
     <message>
         <source>Thank you</source>
@@ -262,6 +433,29 @@
     <message>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>PinPad</name>
+    <message>
+        <source>Technician access</source>
+        <translation>技術人員入口</translation>
+    </message>
+    <message>
+        <source>Enter the admin PIN</source>
+        <translation>請輸入管理密碼</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在驗證……</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

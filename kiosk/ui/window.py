@@ -25,6 +25,7 @@ from kiosk.journey import Journey, OutboxPort
 from kiosk.ui.bridge import JourneyBridge
 from kiosk.ui.i18n import QML_DIR, Translations
 from kiosk.ui.images import PageImageProvider, QrImageProvider
+from kiosk.ui.models.admin import AdminModel
 from kiosk.ui.models.session import SessionModel
 from kiosk.ui.speech import Say, VoicePrompts
 from kiosk.ui.theme import Theme, screen_dpi
@@ -76,6 +77,7 @@ class KioskWindow:
         self.session = SessionModel(journey, self.bridge, config, outbox=outbox,
                                     page_source=page_source)
         self.translations = Translations(app)
+        self.admin = AdminModel(journey)  # inert until the composition calls set_services
         self.voice = VoicePrompts(self.session, speak) if speak is not None else None
         self.view = QQuickView()
         self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
@@ -86,6 +88,7 @@ class KioskWindow:
         ctx = self.view.rootContext()
         ctx.setContextProperty("Theme", self.theme)
         ctx.setContextProperty("session", self.session)
+        ctx.setContextProperty("admin", self.admin)
         self._keyboard_data = Path(tempfile.mkdtemp(prefix="kiosk-keyboard-"))
         for sub in ("pinyin", "tcime"):
             (self._keyboard_data / sub).mkdir()
@@ -141,6 +144,7 @@ class KioskWindow:
     def close(self) -> None:
         self.timer.stop()
         self.bridge.wait_idle()
+        self.admin.close()
         self.session.close()
         self.view.close()
         self.view.setSource(QUrl())

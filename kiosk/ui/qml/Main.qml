@@ -113,6 +113,31 @@ Rectangle {
         visible: session.idleWarning
     }
 
+    // admin mode (kiosk/ui/models/admin.py): the PIN pad, then diagnostics, over everything
+    Loader {
+        id: adminScreen
+        objectName: "adminLoader"
+        anchors.fill: parent
+        z: 20
+        active: admin.mode !== "off"
+        source: admin.mode === "pin" ? "components/PinPad.qml"
+              : admin.mode === "diagnostics" ? "screens/Diagnostics.qml" : ""
+    }
+
+    // the hidden admin entry: a long press in the top-left corner of any screen. A passive
+    // handler: taps there still reach whatever lies underneath.
+    Item {
+        objectName: "adminCorner"
+        z: 30
+        width: Theme.minTouch; height: Theme.minTouch
+        visible: admin.available && admin.mode === "off"
+        TapHandler {
+            gesturePolicy: TapHandler.DragThreshold
+            longPressThreshold: admin.longPressSeconds
+            onLongPressed: admin.requestEntry()
+        }
+    }
+
     InputPanel {
         id: keyboard
         objectName: "keyboard"

@@ -1,0 +1,291 @@
+"""Admin mode through the real UI: the hidden long press, the PIN pad (argon2 off the GUI
+thread, the lockout), the diagnostics screen (device rows, queue depth, live tests showing no
+personal value), the retry-parked action, every step audited, the citizen session wiped first."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from PySide6.QtCore import QMetaType, QPoint, Qt
+from PySide6.QtQuick import QQuickItem
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from kiosk.admin import AdminPin, AdminPolicy, AuditLog, admin_paths
+from kiosk.app import build_keyring
+from kiosk.demo import simulated_card
+from kiosk.devices.health import DeviceHealth, HealthMonitor
+from kiosk.devices.idcard.port import CardRead
+from kiosk.devices.scanner.port import ScanResult
+from kiosk.devices.status import DeviceState, DeviceStatus
+from kiosk.diagnostics import DeviceErrorHistory
+from kiosk.journey import State
+from kiosk.messages import translate
+from kiosk.ui.driver import find_item, walk_items
+from kiosk.ui.models.admin import AdminServices, DeviceTest
+from tests.conftest import LogCollector
+from tests.factories import make_submission
+from tests.ui.harness import Ui, open_ui
+
+PIN = "246810"
+# cheap argon2 parameters: the same code path, milliseconds instead of a second
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+class FakeDevice:
+    def __init__(self, status: DeviceStatus) -> None:
+        self.current = status
+
+    def status(self) -> DeviceStatus:
+        return self.current
+
+
+@dataclasses.dataclass
+class Admin:
+    ui: Ui
+    audit: AuditLog
+    services: AdminServices
+    devices: dict[str, FakeDevice]
+    restarts: list[int]
+
+    @property
+    def model(self) -> Any:
+        return self.ui.window.admin
+
+
+@pytest.fixture
+def admin(qapp: object, tmp_path: Path) -> Iterator[Admin]:
+    ui = open_ui(qapp, tmp_path)
+    data_dir = ui.config.paths.data_dir
+    state_file, audit_file = admin_paths(data_dir)
+    audit = AuditLog(audit_file)
+    pin = AdminPin(build_keyring(ui.config), state_file, audit,
+                   policy=AdminPolicy(max_attempts=5, lockout_s=900), hasher=FAST_HASHER)
+    pin.set_pin(PIN, actor="test")
+    devices = {
+        "id_card_reader": FakeDevice(DeviceStatus(DeviceState.OK)),
+        "code_scanner": FakeDevice(DeviceStatus(DeviceState.OK)),
+        "receipt_printer": FakeDevice(DeviceStatus(DeviceState.OK)),
+    }
+    health = DeviceHealth({name: HealthMonitor(name, dev, interval_s=60, timeout_s=2,
+                                               required=name != "receipt_printer")
+                           for name, dev in devices.items()})
+    history = DeviceErrorHistory()
+    health.poll_all()
+    history.attach(health)
+    # the printer ran out of paper earlier and was refilled: diagnostics shows the last error
+    history.on_change("receipt_printer", DeviceStatus(DeviceState.OK), DeviceStatus(
+        DeviceState.PAPER_OUT, "device.printer.paper_out", "DLE EOT 4 -> 0x72"))
+    card = simulated_card("resident")
+    restarts: list[int] = []
+    services = AdminServices(
+        pin=pin, audit=audit, outbox=ui.core.outbox, terminal_id=ui.config.terminal.id,
+        data_dir=data_dir, health=health, history=history, log_lines=ui.core.ring.lines,
+        device_tests={
+            "id_card_reader": DeviceTest("card", lambda: CardRead(card, b"\x01wlt-photo")),
+            "code_scanner": DeviceTest("scan", lambda: ScanResult(
+                text=card.number, raw=card.number.encode(), symbology="QRCode", source="camera")),
+        },
+        restart=restarts.append,
+    )
+    ui.window.admin.long_press_s = 0.3  # the kiosk's 3 s, shortened
+    ui.window.admin.set_services(services)
+    try:
+        yield Admin(ui, audit, services, devices, restarts)
+    finally:
+        ui.close()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _visible(ui: Ui, name: str) -> QQuickItem | None:
+    return find_item(ui.window.root, name)
+
+
+def _long_press(qtbot: QtBot, a: Admin) -> None:
+    view = a.ui.window.view
+    QTest.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(8, 8))
+    qtbot.waitUntil(lambda: _visible(a.ui, "pinPad") is not None, timeout=5000)
+    QTest.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(8, 8))
+
+
+def _enter_pin(qtbot: QtBot, a: Admin, pin: str) -> None:
+    for digit in pin:
+        a.ui.driver.tap(f"pinKey_{digit}")
+    assert a.model.pinLength == len(pin)
+    a.ui.driver.tap("pinOk")
+    qtbot.waitUntil(lambda: not a.model.pinBusy, timeout=10_000)
+
+
+def _text(item: QQuickItem) -> str:
+    value = item.property("text")
+    return str(value) if value is not None else ""
+
+
+def _item_texts(item: QQuickItem) -> list[str]:
+    out = []
+    meta = item.metaObject()
+    for i in range(meta.propertyCount()):
+        prop = meta.property(i)
+        if prop.metaType().id() not in (QMetaType.Type.QString.value, QMetaType.Type.QUrl.value,
+                                        QMetaType.Type.QVariant.value):
+            continue
+        try:
+            value = prop.read(item)
+        except (RuntimeError, TypeError):
+            continue
+        if value:
+            out.append(json.dumps(value, ensure_ascii=False, default=str))
+    return out
+
+
+def _screen_text(a: Admin) -> str:
+    return "".join(t for item in walk_items(a.ui.window.root) for t in _item_texts(item))
+
+
+def _model_text(a: Admin) -> str:
+    meta = a.model.metaObject()
+    return json.dumps([meta.property(i).read(a.model) for i in range(meta.propertyCount())],
+                      ensure_ascii=False, default=str)
+
+
+def _enter_admin(qtbot: QtBot, a: Admin) -> None:
+    _long_press(qtbot, a)
+    _enter_pin(qtbot, a, PIN)
+    qtbot.waitUntil(lambda: _visible(a.ui, "diagnostics") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: a.model.report() is not None and _visible(
+        a.ui, "diagDevice_id_card_reader") is not None, timeout=10_000)
+
+
+def _actions(a: Admin) -> list[tuple[str, str]]:
+    return [(e["action"], e["outcome"]) for e in a.audit.entries()]
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_long_press_in_the_corner_opens_the_pin_pad(qtbot: QtBot, admin: Admin) -> None:
+    assert _visible(admin.ui, "pinPad") is None
+    _long_press(qtbot, admin)
+    assert admin.model.mode == "pin"
+    for digit in "12":
+        admin.ui.driver.tap(f"pinKey_{digit}")
+    assert admin.model.pinLength == 2
+    assert PIN not in _screen_text(admin)  # dots only
+    admin.ui.driver.tap("pinCancel")
+    qtbot.waitUntil(lambda: _visible(admin.ui, "pinPad") is None, timeout=5000)
+    assert admin.model.mode == "off"
+
+
+def test_five_wrong_pins_lock_the_entry(qtbot: QtBot, admin: Admin, expect_logs: LogCollector
+                                        ) -> None:
+    _long_press(qtbot, admin)
+    lang = admin.ui.journey.view().language
+    for attempt in range(1, 5):
+        _enter_pin(qtbot, admin, "135797")
+        message = _text(admin.ui.driver.item("pinMessage"))
+        assert message.startswith(translate("admin.wrong", lang)), message
+        assert message.endswith(f"({5 - attempt})")
+        assert admin.model.mode == "pin"
+    _enter_pin(qtbot, admin, "135797")
+    assert _text(admin.ui.driver.item("pinMessage")) == translate("admin.locked", lang)
+    assert admin.model.locked
+    # even the right PIN is refused while locked
+    _enter_pin(qtbot, admin, PIN)
+    assert admin.model.mode == "pin"
+    assert _text(admin.ui.driver.item("pinMessage")) == translate("admin.locked", lang)
+    entries = [x for x in _actions(admin) if x[0] == "admin.entry"]
+    assert entries == [("admin.entry", "wrong")] * 4 + [("admin.entry", "locked")] * 2
+    assert any("admin entry locked" in m for m in expect_logs.messages())
+    raw = admin.audit.path.read_text(encoding="utf-8")
+    assert PIN not in raw and "135797" not in raw
+
+
+def _seed_session(a: Admin) -> None:
+    d = a.ui.driver
+    d.perform("start", {})
+    d.perform("choose_language", {"language": "zh-Hans"})
+    d.perform("choose_apply", {})
+    d.perform("search", {"query": "gssldj"})
+    d.perform("select_item", {"code": "44030400SC-XK-0001"})
+    d.perform("begin_application", {})
+    d.perform("insert_card", {"card": "resident"})
+    assert a.ui.journey.state is State.FORM
+    assert a.ui.journey.personal_values()
+
+
+def test_right_pin_wipes_the_session_and_shows_diagnostics(qtbot: QtBot, admin: Admin) -> None:
+    admin.ui.core.outbox.enqueue(make_submission(n_attachments=1, size=100))
+    _seed_session(admin)
+    seeds = simulated_card("resident").personal_values()
+    _enter_admin(qtbot, admin)
+    # the citizen session was wiped before anything of admin mode showed
+    assert admin.ui.journey.state is State.ATTRACT
+    assert admin.ui.journey.personal_values() == []
+    assert admin.ui.session.view().state is State.ATTRACT
+    assert ("admin.entry", "ok") in _actions(admin)
+    # a row per device, with status and the last error
+    for name in ("id_card_reader", "code_scanner", "receipt_printer"):
+        assert _visible(admin.ui, f"diagDevice_{name}") is not None
+    printer = _visible(admin.ui, "diagDevice_receipt_printer")
+    assert printer is not None
+    assert "paper_out" in "".join(_text(i) for i in walk_items(printer))
+    queue = _text(admin.ui.driver.item("diagQueue"))
+    assert admin.model.unsent == 1 and "1" in queue
+    assert _visible(admin.ui, "diagCheck_link") is not None
+    assert not admin.ui.driver.item("diagForceSync").isEnabled()  # no sync worker here
+    assert _visible(admin.ui, "diagSyncDisabled") is not None
+
+    # live tests: a card read and a scan show only non-personal fields
+    admin.ui.driver.tap("diagTest_id_card_reader")
+    qtbot.waitUntil(lambda: admin.model.test_results().get("id_card_reader", {}).get(
+        "running") is False, timeout=5000)
+    qtbot.waitUntil(lambda: "resident_id" in _text(admin.ui.driver.item(
+        "diagResult_id_card_reader")), timeout=5000)
+    admin.ui.driver.tap("diagTest_code_scanner")
+    qtbot.waitUntil(lambda: "QRCode" in _text(admin.ui.driver.item("diagResult_code_scanner")),
+                    timeout=5000)
+    on_screen, in_model = _screen_text(admin), _model_text(admin)
+    for value in seeds:
+        assert value not in on_screen, value
+        assert value not in in_model, value
+    assert ("admin.device_test", "ok") in _actions(admin)
+
+    admin.ui.driver.tap("diagLeave")
+    qtbot.waitUntil(lambda: _visible(admin.ui, "diagnostics") is None, timeout=5000)
+    assert _actions(admin)[-1] == ("admin.exit", "ok")
+
+
+def test_retry_parked_requeues_a_refused_submission(qtbot: QtBot, admin: Admin) -> None:
+    outbox = admin.ui.core.outbox
+    receipt = outbox.enqueue(make_submission(n_attachments=1, size=100))
+    row = outbox.find_by_tracking(receipt.tracking_no)
+    assert row is not None
+    outbox.transition(row.uuid, "rejected", reason="form schema v3 expected")
+    _enter_admin(qtbot, admin)
+    assert admin.model.parked == 1
+    admin.ui.driver.tap("diagRetryParked")
+    qtbot.waitUntil(lambda: ("admin.retry_parked", "ok") in _actions(admin), timeout=5000)
+    after = outbox.find_by_tracking(receipt.tracking_no)
+    assert after is not None and after.status == "queued"
+    entry = next(e for e in admin.audit.entries() if e["action"] == "admin.retry_parked")
+    assert entry["detail"]["count"] == 1
+    qtbot.waitUntil(lambda: admin.model.parked == 0 and admin.model.unsent == 1, timeout=10_000)
+    assert _text(admin.ui.driver.item("diagActionMessage")) == translate(
+        "admin.retried", admin.ui.journey.view().language)
+    ok, _count = admin.audit.verify()
+    assert ok
+
+
+def test_restart_exits_non_zero_and_is_audited(qtbot: QtBot, admin: Admin) -> None:
+    _enter_admin(qtbot, admin)
+    admin.ui.driver.tap("diagRestart")
+    assert admin.restarts == [75]
+    assert ("admin.restart_app", "ok") in _actions(admin)
