@@ -4,7 +4,9 @@ One cycle (:meth:`SyncWorker.run_once`):
 
 1. **push** every due submission (claimed with a lease, ``push_concurrency`` at a time):
    ``PUT`` (idempotent) → upload what the server lacks of each attachment (framed, resumable)
-   → ``commit`` → ``outbox.transition(uuid, "accepted", case_no=…)``. A transient failure
+   → ``commit`` → ``outbox.transition(uuid, "accepted", case_no=…)``; a submission small enough
+   for a back office that takes inline pushes (protocol revision 2) goes in one request that
+   answers the case number. A transient failure
    schedules the item with exponential backoff and full jitter; a 4xx other than
    408/409/429 parks it as ``rejected`` with the server's reason (a ``submission.conflict``
    409 too: another body under the same uuid will never be accepted);
