@@ -10,12 +10,13 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.app import Core, build_core
+from kiosk.app import Core, Devices, build_core, build_keyring, open_devices
 from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
 from kiosk.journey import FakeClock, Journey, OutboxPort
 from kiosk.store.outbox import Outbox
+from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
 from kiosk.ui.driver import ScriptDriver
 from kiosk.ui.window import KioskWindow
 
@@ -30,7 +31,7 @@ class FakeDevices:
         return device not in self.down
 
 
-def write_config(tmp_path: Path, profile: str = "demo") -> Config:
+def write_config(tmp_path: Path, profile: str = "demo", extra: str = "") -> Config:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""
@@ -41,6 +42,7 @@ log_file = "{tmp_path / 'data' / 'logs' / 'kiosk.log'}"
 [keyring]
 file = "{tmp_path / 'data' / 'keyring' / 'kiosk-keyring.cfg'}"
 master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
+{extra}
 """,
         encoding="utf-8",
     )
@@ -92,3 +94,62 @@ def open_ui(qapp: object, tmp_path: Path, *, profile: str = "demo",
                           card_factory=simulated_card)
     driver.settle()
     return Ui(config, core, clock, devices, journey, window, driver)
+
+
+@dataclasses.dataclass
+class DeviceUi:
+    """The real UI over :func:`kiosk.app.open_devices` (the simulators behind the real
+    drivers), wired as ``run_kiosk`` wires them: :class:`~kiosk.ui.devices.DeviceLink`
+    threads and the receipt output."""
+
+    config: Config
+    core: Core
+    clock: FakeClock
+    devices: Devices
+    link: DeviceLink
+    journey: Journey
+    window: KioskWindow
+    driver: ScriptDriver
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.window.session
+
+    def close(self) -> None:
+        self.link.close()
+        self.window.close()
+        self.devices.close()
+        self.core.close()
+
+
+def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
+                   screenshots: Path | None = None) -> DeviceUi:
+    config = write_config(tmp_path, "demo", extra)
+    core = build_core(config, log_to_stderr=False)
+    devices = open_devices(config, strict=False)
+    link = DeviceLink(devices)
+    devices.health.start()
+    try:
+        assert link.wait_ready(10), "a device did not answer its first status poll"
+        clock = FakeClock()
+        journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
+                          devices=devices.health, secrets=core.secrets,
+                          owner_verifier=core.outbox)
+        window = KioskWindow(qapp, config=config, journey=journey,  # type: ignore[arg-type]
+                             outbox=core.outbox, page_source=synthetic_page,
+                             orientation="portrait", tick_ms=0)
+    except BaseException:
+        link.close()
+        devices.close()
+        core.close()
+        raise
+    window.session.attach_output(ReceiptOutput(
+        devices.receipt_printer, devices.a4_printer,
+        qr_key=receipt_qr_key(build_keyring(config)), terminal_code=config.terminal.code))
+    link.start(window.bridge)
+    window.show(fullscreen=False)
+    driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
+                          card_factory=simulated_card,
+                          card_reader=devices.simulators["id_card_reader"])
+    driver.settle()
+    return DeviceUi(config, core, clock, devices, link, journey, window, driver)

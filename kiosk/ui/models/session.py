@@ -132,8 +132,8 @@ class SessionModel(QObject):
         else:
             self._bridge.card_wanted.clear()
         if self._oos_pending is not None and view.state not in _AFTER_COMMIT:
-            key, self._oos_pending = self._oos_pending, None
-            self._on_out_of_service(key)
+            pending, self._oos_pending = self._oos_pending, None
+            self._on_out_of_service(pending)
         if view.state is State.RECEIPT:
             self.previews.wipe()  # the pages are committed; nothing to preview any more
         self._refresh_countdown()

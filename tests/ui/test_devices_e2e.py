@@ -1,0 +1,163 @@
+"""The UI over the real device drivers (``open_devices``: the simulators behind the GA 467,
+ESC/POS and camera-scanner drivers) and a real back office on loopback: the business-licence
+journey end to end — card on the reader, receipt on the printer, one sync cycle, the
+submission and its attachments at the back office — and the receipt-printer fallbacks."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk import __version__
+from kiosk.app import build_keyring, build_sync_worker
+from kiosk.backoffice.local import LocalBackOffice
+from kiosk.backoffice.settings import BackOfficeSettings
+from kiosk.config import ASSETS_DIR
+from kiosk.devices.exercise import qr_image
+from kiosk.devices.printer.port import PaperOut
+from kiosk.journey import State
+from kiosk.messages import translate
+from kiosk.sync.client import SyncClient
+from kiosk.sync.credentials import enrol
+from kiosk.ui.devices import ReceiptOutput
+from tests.conftest import LogCollector
+from tests.ui.harness import Ui, open_device_ui
+
+pytestmark = pytest.mark.qt_log_ignore(r"^DelegateModel::cancel: index out range \d+ 0$")
+
+
+def _business_steps() -> list[dict[str, Any]]:
+    return json.loads(  # type: ignore[no-any-return]
+        (ASSETS_DIR / "demo" / "ui-business-licence.json").read_text("utf-8"))
+
+
+def _split_at(steps: list[dict[str, Any]], do: str) -> int:
+    return next(n for n, s in enumerate(steps) if s["do"] == do)
+
+
+@pytest.fixture
+def backoffice(tmp_path: Path) -> Iterator[LocalBackOffice]:
+    db_dir = tmp_path / "backoffice"
+    db_dir.mkdir()
+    settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'backoffice.sqlite3'}")
+    with LocalBackOffice(settings, port=0) as server:  # a free loopback port
+        yield server
+
+
+def test_business_licence_through_real_drivers_arrives_at_the_back_office(
+        qapp: object, tmp_path: Path, backoffice: LocalBackOffice, qtbot: Any) -> None:
+    ui = open_device_ui(qapp, tmp_path, extra=f'[sync]\nurl = "{backoffice.url}"\n')
+    try:
+        steps = _business_steps()
+        submit = _split_at(steps, "submit")
+        # the card goes onto the GA 467 simulator: read by the UI's poll thread via the driver
+        assert ui.driver.run(steps[:submit + 1]) == 0
+        assert ui.journey.state is State.RECEIPT
+        receipt_view = ui.session.property("receipt")
+        tracking = receipt_view["trackingNo"]
+        qr_payload = receipt_view["qr"].removeprefix("image://qr/")
+        assert qr_payload.startswith("KSK1.")  # signed with the terminal's key
+        assert receipt_view["printState"] == "printed"
+        escpos, pdf = ui.devices.simulators["receipt_printer"].last_files
+        assert tracking.encode() in escpos.read_bytes() and pdf.stat().st_size > 0
+        assert ui.driver.run(steps[submit + 1:]) == 0
+        assert ui.journey.state is State.ATTRACT
+
+        # one sync cycle: the submission and its attachments reach the back office
+        row = ui.core.outbox.find_by_tracking(tracking)
+        assert row is not None
+        keyring = build_keyring(ui.config)
+        code, _ = backoffice.db.create_enrolment_code(ui.config.terminal.id, name="ui-e2e")
+        enrol(SyncClient(backoffice.url), code, keyring, app_version=__version__)
+        worker = build_sync_worker(ui.config, ui.core.outbox, keyring)
+        try:
+            report = worker.run_once()
+        finally:
+            if hasattr(worker, "close"):
+                worker.close()
+        assert row.uuid in report.accepted, report.errors
+        detail = backoffice.db.get_submission(row.uuid)
+        assert len(detail.attachments) == len(row.attachments) >= 5
+        assert all(a.complete for a in detail.attachments)
+        assert {a.material_id for a in detail.attachments} >= {"application_form", "articles"}
+
+        # the printed receipt's QR, shown to the camera, finds the status (real decoder)
+        ui.driver.run([{"do": "start"}, {"do": "choose_language", "language": "en"},
+                       {"do": "choose_status_check"}])
+        camera = ui.devices.simulators["camera"]
+        camera.show_image(qr_image(qr_payload))
+        try:
+            qtbot.waitUntil(lambda: ui.session.screen == "status_result", timeout=15000)
+        finally:
+            camera.show_image(None)
+        ui.driver.settle()
+        assert ui.driver.item("statusTracking").property("text") == tracking
+    finally:
+        ui.close()
+
+
+class _PaperOutPrinter:
+    def __init__(self) -> None:
+        self.thread: str | None = None
+
+    def print_receipt(self, model: object) -> None:
+        self.thread = threading.current_thread().name
+        raise PaperOut("simulated: no paper")
+
+
+class _A4:
+    def __init__(self) -> None:
+        self.jobs: list[tuple[bytes, str]] = []
+
+    def print_pdf(self, pdf: bytes, title: str) -> str:
+        self.jobs.append((pdf, title))
+        return "a4-1"
+
+
+def test_out_of_paper_shows_the_qr_and_offers_an_a4_copy(
+        ui: Ui, qtbot: Any, expect_logs: LogCollector) -> None:
+    printer, a4 = _PaperOutPrinter(), _A4()
+    ui.session.attach_output(ReceiptOutput(printer, a4, qr_key=b"k" * 32, terminal_code="DM1"))
+    steps = _business_steps()
+    assert ui.driver.run(steps[:_split_at(steps, "submit") + 1]) == 0
+    # the submission is committed whatever the printer does
+    receipt = ui.journey.view().receipt
+    assert receipt is not None and ui.core.outbox.find_by_tracking(receipt.tracking_no)
+    assert printer.thread is not None and printer.thread != threading.main_thread().name
+    view = ui.session.property("receipt")
+    assert view["printState"] == "failed" and view["canPrintA4"]
+    assert ui.driver.item("printStatus").property("text") == translate(
+        "receipt.print_failed", "zh-Hans")
+    assert ui.driver.item("receiptQr").property("width") > 0
+    ui.driver.tap("printA4")
+    qtbot.waitUntil(lambda: ui.session.property("receipt")["a4Text"] == translate(
+        "receipt.a4_printed", "zh-Hans"))
+    assert len(a4.jobs) == 1 and a4.jobs[0][0].startswith(b"%PDF")
+    assert a4.jobs[0][1] == receipt.tracking_no
+    ui.driver.settle()
+    assert not ui.session.property("receipt")["canPrintA4"]
+    assert any("device.printer.paper_out" in m for m in expect_logs.messages())
+
+
+def test_a_required_device_down_takes_the_terminal_out_of_service_and_back(
+        qapp: object, tmp_path: Path, qtbot: Any, expect_logs: LogCollector) -> None:
+    ui = open_device_ui(qapp, tmp_path, extra=(
+        "[devices.receipt_printer]\ndriver = \"simulated\"\npoll_interval_s = 0.1\n"))
+    try:
+        ui.driver.run([{"do": "start"}, {"do": "choose_language", "language": "en"}])
+        printer = ui.devices.simulators["receipt_printer"]
+        printer.paper_out()
+        qtbot.waitUntil(lambda: ui.session.screen == "out_of_service", timeout=10000)
+        ui.driver.settle()
+        assert ui.driver.item("outOfServiceText").property("text") == translate(
+            "journey.device_unavailable.receipt_printer", "zh-Hans")
+        printer.recover()
+        qtbot.waitUntil(lambda: ui.session.screen == "attract", timeout=10000)
+    finally:
+        ui.close()
+    assert any("receipt_printer" in m for m in expect_logs.messages())
