@@ -29,32 +29,45 @@ _DEVICES_READY_S = 5.0  # the first health poll of every device, before the firs
 
 
 class _BackOffice:
-    """The demo profile's local back office and a sync worker on a background thread."""
+    """The demo profile's local back office and a sync worker, both started and run on a
+    background thread (starting uvicorn and enrolling takes a few seconds: not before the
+    first frame)."""
 
     def __init__(self, config: Config, outbox: Any) -> None:
+        self._config = config
+        self._outbox = outbox
+        self.services: Any = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demo-backoffice", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
         from kiosk.demo_services import DemoServices
 
-        self.services = DemoServices(config, build_keyring(config), outbox).start()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self.services.worker.run, args=(self._stop,),
-                                        name="sync-worker", daemon=True)
-        self._thread.start()
+        try:
+            self.services = DemoServices(self._config, build_keyring(self._config),
+                                         self._outbox)
+            self.services.start()
+        except Exception as err:  # a port in use, a failed enrolment: the kiosk still runs
+            log.warning("demo back office not started: %s", type(err).__name__)
+            return
+        log.info("local back office on %s, sync worker running", self.services.backoffice.url)
+        self.services.worker.run(self._stop)
+
+    def sync_once(self) -> Any:
+        """One sync cycle now (the admin screen); ``sync.not_enrolled`` while starting."""
+        from kiosk.errors import KnownError
+
+        worker = getattr(self.services, "worker", None)
+        if worker is None:
+            raise KnownError("sync.not_enrolled", "the demo back office is not started (yet)")
+        return worker.run_once()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(30)
-        self.services.stop()
-
-
-def _start_backoffice(config: Config, outbox: Any) -> _BackOffice | None:
-    try:
-        backoffice = _BackOffice(config, outbox)
-    except Exception as err:  # a port in use, a failed enrolment: the kiosk still runs
-        log.warning("demo back office not started: %s", type(err).__name__)
-        return None
-    assert backoffice.services.backoffice is not None  # noqa: S101 - started
-    log.info("local back office on %s, sync worker running", backoffice.services.backoffice.url)
-    return backoffice
+        if self.services is not None:
+            self.services.stop()
 
 
 def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
@@ -121,7 +134,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                 qr_key=receipt_qr_key(build_keyring(config)), terminal_code=config.terminal.code))
             link.start(window.bridge)
         if backoffice if backoffice is not None else (config.profile == "demo" and script is None):
-            back = _start_backoffice(config, core.outbox)
+            back = _BackOffice(config, core.outbox)
         if attach is not None:
             attach(window.bridge)
         if script is not None:
