@@ -94,8 +94,11 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     from kiosk.ui import i18n
     from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
     from kiosk.ui.driver import ScriptDriver
+    from kiosk.ui.models.admin import services_for
     from kiosk.ui.speech import TextToSpeech
+    from kiosk.ui.watchdog_qt import QtWatchdog
     from kiosk.ui.window import KioskWindow, prepare_environment
+    from kiosk.watchdog import Watchdog
 
     if script is not None and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         # a scripted run needs no display: render offscreen, in software
@@ -137,6 +140,9 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             back = _BackOffice(config, core.outbox)
         if attach is not None:
             attach(window.bridge)
+        window.admin.set_services(services_for(  # the hidden admin mode (issue 7)
+            config, core, devices=hardware,
+            sync_now=back.sync_once if back is not None else None))
         if script is not None:
             steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))
             window.show(fullscreen=False)
@@ -153,7 +159,12 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         # restarts the kiosk (DESIGN §6)
         window.session.fatal.connect(lambda _key: QTimer.singleShot(_FATAL_EXIT_MS,
                                                                     lambda: app.exit(70)))
+        # systemd's watchdog, ticked on the GUI thread: a frozen event loop gets restarted
+        watchdog = QtWatchdog(Watchdog.from_env())
+        watchdog.start()
+        app.aboutToQuit.connect(lambda: watchdog.stop("stopping"))
         window.show(fullscreen=fullscreen)
+        watchdog.ready(f"serving as {config.terminal.id}")
         return app.exec()
     finally:
         if link is not None:

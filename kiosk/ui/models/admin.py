@@ -57,8 +57,15 @@ from kiosk.journey.states import allowed_intents
 from kiosk.log import redact
 from kiosk.messages import translate
 
-__all__ = ["RESTART_EXIT_CODE", "AdminModel", "AdminServices", "DeviceTest",
-           "device_tests_from", "safe_test_result"]
+__all__ = [
+    "RESTART_EXIT_CODE",
+    "AdminModel",
+    "AdminServices",
+    "DeviceTest",
+    "device_tests_from",
+    "safe_test_result",
+    "services_for",
+]
 
 log = logging.getLogger(__name__)
 
@@ -751,3 +758,54 @@ class AdminModel(QObject):
 
     def test_results(self) -> dict[str, dict[str, Any]]:
         return {k: dict(v) for k, v in self._tests.items()}
+
+
+# ---------------------------------------------------------------- composition
+
+
+def services_for(config: Any, core: Any, *, devices: Any = None,
+                 sync_now: Callable[[], object] | None = None) -> AdminServices:
+    """Admin mode's collaborators for the running kiosk (``run_kiosk``): the PIN and audit log
+    under the data directory, the outbox, the devices' health and live tests when ``devices``
+    (:class:`kiosk.app.Devices`) is given, a link test (a signed whoami; a ping when not
+    enrolled), the redacted log ring, and ``sync_now`` when a sync worker runs in this process."""
+    from kiosk.admin import AdminPolicy, admin_paths
+    from kiosk.app import build_keyring, open_catalog
+
+    data_dir = config.paths.data_dir
+    ring = build_keyring(config)
+    state_file, audit_file = admin_paths(data_dir)
+    audit = AuditLog(audit_file)
+    a, d = config.admin, config.diagnostics
+    pin = AdminPin(ring, state_file, audit, policy=AdminPolicy(
+        max_attempts=a.max_attempts, lockout_s=a.lockout_s, min_length=a.pin_min_length))
+    health = getattr(devices, "health", None)
+    return AdminServices(
+        pin=pin, audit=audit, outbox=core.outbox, terminal_id=config.terminal.id,
+        data_dir=data_dir, health=health,
+        history=DeviceErrorHistory().attach(health) if health is not None else None,
+        link_test=_link_test(config, ring),
+        log_lines=core.ring.lines,
+        thresholds=Thresholds(disk_fail_mb=d.disk_fail_mb, disk_warn_mb=d.disk_warn_mb,
+                              queue_stale_s=d.queue_stale_s),
+        device_tests=device_tests_from(devices, config) if devices is not None else {},
+        sync_now=sync_now,
+        load_catalog=lambda: open_catalog(config),
+    )
+
+
+def _link_test(config: Any, ring: Any) -> LinkTest | None:
+    from kiosk.diagnostics import link_test_from
+    from kiosk.sync.client import SyncClient
+    from kiosk.sync.credentials import load_credentials
+
+    try:
+        creds = load_credentials(ring)
+        s = config.sync
+        client = SyncClient(s.url, creds, connect_timeout_s=s.connect_timeout_s,
+                            read_timeout_s=s.read_timeout_s,
+                            ca_file=str(s.ca_file) if s.ca_file else None)
+    except KioskError as err:
+        log.info("no link test for diagnostics: %s", err.key)
+        return None
+    return link_test_from(client.whoami if creds else client.ping)
