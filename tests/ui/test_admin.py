@@ -289,3 +289,21 @@ def test_restart_exits_non_zero_and_is_audited(qtbot: QtBot, admin: Admin) -> No
     admin.ui.driver.tap("diagRestart")
     assert admin.restarts == [75]
     assert ("admin.restart_app", "ok") in _actions(admin)
+
+
+def test_safe_test_results_keep_only_non_personal_fields() -> None:
+    import datetime as dt
+
+    from kiosk.ui.models.admin import safe_test_result
+
+    card = simulated_card("resident")
+    safe = safe_test_result("card", CardRead(card, b"photo"), today=dt.date(2026, 11, 25))
+    assert set(safe) == {"ok", "kind", "validity"}
+    assert safe["kind"] == "resident_id"
+    assert safe["validity"] in ("valid", "expired", "long_term")
+    scan = safe_test_result("scan", ScanResult(text=card.number, raw=card.number.encode(),
+                                               symbology="QRCode", source="camera"))
+    assert scan == {"ok": True, "symbology": "QRCode", "length": len(card.number)}
+    text = json.dumps([safe, scan], ensure_ascii=False)
+    assert not any(v in text for v in card.personal_values())
+    assert safe_test_result("card", None)["ok"] is False
