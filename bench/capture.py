@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.n or (6 if args.quick else 100)
     n_empty = args.empty if args.empty is not None else (60 if args.quick else 10_000)
-    n_zbar = args.empty_zbar if args.empty_zbar is not None else (60 if args.quick else 2_000)
+    n_zbar = args.empty_zbar if args.empty_zbar is not None else (60 if args.quick else 1_000)
     n_docs = args.docs or (10 if args.quick else 200)
     jobs = 1 if args.quick else args.jobs
     cv2.setNumThreads(1)

@@ -95,7 +95,7 @@ def _filled(mask: Image) -> Image:
 _K5: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))
 _K9: Final = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
 _K7E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
-_K13E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (13, 13))
+_K3E: Final = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
 
 
 # ---------------------------------------------------------------- candidates: lines
@@ -242,62 +242,6 @@ def _line_quads(lines: list[_Line], shape: tuple[int, int], min_area: float, top
 # ---------------------------------------------------------------- candidates: regions and flat paper
 
 
-def _intersect(l1: tuple[float, float], l2: tuple[float, float]) -> tuple[float, float] | None:
-    (r1, t1), (r2, t2) = l1, l2
-    a = np.array([[math.cos(t1), math.sin(t1)], [math.cos(t2), math.sin(t2)]])
-    if abs(np.linalg.det(a)) < 1e-3:
-        return None
-    x, y = np.linalg.solve(a, np.array([r1, r2]))
-    return float(x), float(y)
-
-
-def _quad_from_lines(
-    contour: npt.NDArray[np.int32], shape: tuple[int, int]
-) -> npt.NDArray[np.float32] | None:
-    """Fallback when the outline is not a clean 4-gon: the two strongest straight lines of each
-    orientation along the outline."""
-    outline = np.zeros(shape, np.uint8)
-    cv2.drawContours(outline, [contour], -1, 255, 1)
-    lines = cv2.HoughLines(outline, 1, np.pi / 180, 30)
-    if lines is None:
-        return None
-    distinct: list[tuple[float, float]] = []
-    for rho, theta in lines[:40, 0]:
-        if all(
-            min(abs(theta - t), np.pi - abs(theta - t)) > 0.17 or abs(abs(rho) - abs(r)) > 15
-            for r, t in distinct
-        ):
-            distinct.append((float(rho), float(theta)))
-    if len(distinct) < 4:
-        return None
-    first = distinct[0]
-    same = [ln for ln in distinct[1:] if min(abs(ln[1] - first[1]), np.pi - abs(ln[1] - first[1])) < 0.6]
-    other = [ln for ln in distinct[1:] if ln not in same]
-    if not same or len(other) < 2:
-        return None
-    a1, a2, b1, b2 = first, same[0], other[0], other[1]
-    pts = [_intersect(a1, b1), _intersect(a1, b2), _intersect(a2, b2), _intersect(a2, b1)]
-    if any(p is None for p in pts):
-        return None
-    return order_corners(np.array(pts, np.float32))
-
-
-def _quad_from_contour(
-    contour: npt.NDArray[np.int32], shape: tuple[int, int]
-) -> npt.NDArray[np.float32] | None:
-    peri = cv2.arcLength(contour, True)
-    for eps in (0.01, 0.02, 0.03, 0.04):
-        approx = cv2.approxPolyDP(contour, eps * peri, True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(np.float32)
-            if cv2.contourArea(quad) >= 0.9 * cv2.contourArea(contour):
-                return quad
-            break
-        if len(approx) < 4:
-            break
-    return _quad_from_lines(contour, shape)
-
-
 def _blob_quads(mask: Image, min_area: float, keep: int = 6) -> list[Quad]:
     """A quad per large blob of ``mask`` (nested ones too: a sheet lying inside a flat desk area
     is a hole's island): the 4-gon that best approximates its convex hull."""
@@ -311,8 +255,17 @@ def _blob_quads(mask: Image, min_area: float, keep: int = 6) -> list[Quad]:
         hull = np.asarray(cv2.convexHull(contour), np.int32)
         if len(hull) < 4:
             continue
-        quad = _quad_from_contour(hull, mask.shape)
-        if quad is not None:
+        peri = cv2.arcLength(hull, True)
+        quad: npt.NDArray[np.float32] | None = None
+        for eps in (0.01, 0.02, 0.03, 0.04):
+            approx = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(approx) <= 4:
+                if len(approx) == 4:
+                    quad = approx.reshape(4, 2).astype(np.float32)
+                break
+        if quad is None:  # rounded or notched: the 4-gon that best covers the hull
+            quad = np.asarray(cv2.approxPolyN(hull, 4), np.float32).reshape(-1, 2)
+        if len(quad) == 4:
             out.append(order_corners(quad))
     return out
 
@@ -346,15 +299,18 @@ def _grow(quad: Quad, by: float) -> Quad:
 
 
 def _flat_quads(local_range: npt.NDArray[np.float32], min_area: float) -> list[Quad]:
-    med = float(np.median(local_range[::4, ::4]))
+    """Blobs of flat paper, found on a half-size copy (sheets are large; refinement restores the
+    precision)."""
+    half = np.asarray(cv2.resize(local_range, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), np.float32)
+    med = float(np.median(half[::2, ::2]))
     out: list[Quad] = []
     for fraction in _FLAT_FRACTIONS:
-        flat = u8((local_range < min(4.0, max(0.8, fraction * med))) * 255)
-        flat = u8(cv2.morphologyEx(flat, cv2.MORPH_OPEN, _K7E))
-        out += [order_corners(_grow(q, _FLAT_INSET)) for q in _blob_quads(flat, min_area)]
+        flat = u8((half < min(4.0, max(0.8, fraction * med))) * 255)
+        flat = u8(cv2.morphologyEx(flat, cv2.MORPH_OPEN, _K3E))
+        blobs = _blob_quads(flat, min_area / 4)
         # a printed frame splits the paper into a panel and a thin ring: closed, they are one sheet
-        joined = u8(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, _K13E))
-        out += [order_corners(_grow(q, _FLAT_INSET)) for q in _blob_quads(joined, min_area, keep=3)]
+        blobs += _blob_quads(u8(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, _K7E)), min_area / 4, keep=3)
+        out += [order_corners(_grow(q * 2.0 + 0.5, _FLAT_INSET)) for q in blobs]
     return out
 
 
