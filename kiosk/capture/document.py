@@ -142,7 +142,7 @@ def _lines(image: Image, min_len: float = 12.0, max_lines: int = MAX_LINES) -> l
     cos_tol = math.cos(math.radians(4))
     out: list[_Line] = []
     for i in range(len(s)):
-        if len(out) >= 4 * max_lines:
+        if len(out) >= 2 * max_lines:
             break
         if used[i]:
             continue
