@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,17 @@ class Outbox:
         terminal_code: str,
         max_attachment_bytes: int = 20 * 1024 * 1024,
         now: Now = _utcnow,
+        db_path: Path | None = None,
     ) -> None:
-        self.db = database
+        # One SQLite connection per thread: the GUI, the commit worker, the sync worker and the
+        # admin screen all use the outbox, and a connection shared between threads would let one
+        # thread's statements run inside another's open transaction. SQLite itself (WAL,
+        # BEGIN IMMEDIATE, busy_timeout) then serialises the writers.
+        self._db_path = db_path
+        self._local = threading.local()
+        self._local.db = database
+        self._connections = [database]
+        self._connections_lock = threading.Lock()
         self.blobs = blobs
         self._key = key
         self.terminal_id = terminal_id
@@ -152,13 +162,30 @@ class Outbox:
             terminal_code=terminal_code,
             max_attachment_bytes=max_attachment_bytes,
             now=now,
+            db_path=data_dir / "queue.sqlite3",
         )
         if sweep:
             outbox.sweep_orphans()
         return outbox
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection (opened on first use, with the store's pragmas)."""
+        database: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if database is None:
+            if self._db_path is None:
+                raise BugError("unexpected", "an outbox without a path is single-threaded")
+            database = dbmod.connect(self._db_path)
+            self._local.db = database
+            with self._connections_lock:
+                self._connections.append(database)
+        return database
+
     def close(self) -> None:
-        self.db.close()
+        with self._connections_lock:
+            connections, self._connections = self._connections, []
+        for database in connections:
+            database.close()
 
     # ------------------------------------------------------------------ writing
     def enqueue(self, submission: NewSubmission) -> Receipt:

@@ -226,3 +226,36 @@ def test_owner_matches_only_the_applicants_document(outbox: Outbox, clock: StepC
     clock.advance(days=31)
     outbox.purge_expired(30)
     assert not outbox.owner_matches(uid, "resident_id", "360426199101010071")
+
+
+def test_threads_each_get_their_own_connection_and_transactions_do_not_mix(outbox: Outbox) -> None:
+    # the GUI's commit worker, the sync worker and the admin screen use one outbox at once
+    import threading
+
+    errors: list[BaseException] = []
+    receipts: list[str] = []
+    lock = threading.Lock()
+
+    def writer() -> None:
+        try:
+            for _ in range(15):
+                uid = outbox.enqueue(make_submission(1, size=500)).uuid
+                outbox.transition(uid, "sending")
+                outbox.transition(uid, "accepted", case_no=f"C-{uid[-6:]}")
+                with lock:
+                    receipts.append(uid)
+        except BaseException as err:  # collected and re-raised in the test thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(receipts) == 60
+    rows = outbox.list_rows(limit=100)
+    assert {r.uuid for r in rows} == set(receipts)
+    assert all(r.status == "accepted" for r in rows)
+    assert len({r.tracking_no for r in rows}) == 60
+    assert outbox.integrity_check() == "ok"
