@@ -23,12 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import uvicorn
-
 from kiosk.app import build_keyring, open_outbox
-from kiosk.backoffice.app import create_app
 from kiosk.backoffice.db import BackOfficeDB
-from kiosk.backoffice.server import bind
+from kiosk.backoffice.local import LocalBackOffice
 from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.config import Config, load_config
 from kiosk.store.models import Attachment, Consent, NewSubmission
@@ -50,43 +47,11 @@ def wait_until(condition: Callable[[], bool], timeout: float, interval: float = 
 
 
 # ---------------------------------------------------------------- back office in a thread
-class ThreadedBackOffice:
+class ThreadedBackOffice(LocalBackOffice):
     """uvicorn serving ``create_app`` in a background thread on a free loopback port."""
 
     def __init__(self, settings: BackOfficeSettings, db: BackOfficeDB | None = None) -> None:
-        self.settings = settings
-        self.db = db or BackOfficeDB(settings.db_url, case_prefix=settings.case_prefix)
-        self.app = create_app(settings, self.db)
-        self._sock = bind("127.0.0.1", 0)
-        self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=1)
-        self.server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, name="backoffice", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _run(self) -> None:
-        self.server.run(sockets=[self._sock])
-
-    def start(self) -> ThreadedBackOffice:
-        self._thread.start()
-        wait_until(lambda: self.server.started, 10, what="uvicorn start")
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self._thread.join(10)
-        self._sock.close()
-        self.db.close()
-
-    def __enter__(self) -> ThreadedBackOffice:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(settings, db=db)
 
 
 # ---------------------------------------------------------------- back office in a subprocess
