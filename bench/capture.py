@@ -257,9 +257,17 @@ def main(argv: list[str] | None = None) -> int:
         out.append("")
     elapsed = time.perf_counter() - started
     mode = " --quick" if args.quick else ""
+    parts = []
+    if not args.skip_qr:
+        parts.append(
+            f"{n} QR frames per condition and resolution, {n_empty} empty frames "
+            f"(pyzbar on the first {min(n_zbar, n_empty)})"
+        )
+    if not args.skip_docs:
+        parts.append(f"{n_docs} document frames")
+    skips = "".join(f" --skip-{k}" for k in ("qr", "docs") if getattr(args, f"skip_{k}"))
     out.append(
-        f"python -m bench.capture{mode} --seed {args.seed}: {n} QR frames per condition and resolution, "
-        f"{n_empty} empty frames (pyzbar on the first {min(n_zbar, n_empty)}), {n_docs} document frames; "
+        f"python -m bench.capture{mode}{skips} --seed {args.seed}: {', '.join(parts)}; "
         f"{elapsed:.0f} s ({', '.join(phases)})"
     )
     print("\n".join(out))

@@ -282,14 +282,15 @@ def _side_lines(quad: npt.NDArray[np.floating]) -> tuple[FloatArray, FloatArray]
 
 
 def _corners_from_lines(normals: FloatArray, offsets: FloatArray) -> FloatArray | None:
-    """Corner k = side k-1 ∩ side k (side k runs from corner k to corner k+1)."""
-    out = []
-    for k in range(4):
-        a = np.array([normals[k - 1], normals[k]])
-        if abs(np.linalg.det(a)) < 1e-6:
-            return None
-        out.append(np.linalg.solve(a, np.array([offsets[k - 1], offsets[k]])))
-    return np.array(out)
+    """Corner k = side k-1 ∩ side k (side k runs from corner k to corner k+1), by Cramer's rule."""
+    n1, n2 = np.roll(normals, 1, axis=0), normals
+    o1, o2 = np.roll(offsets, 1), offsets
+    det = n1[:, 0] * n2[:, 1] - n1[:, 1] * n2[:, 0]
+    if np.any(np.abs(det) < 1e-6):
+        return None
+    x = (o1 * n2[:, 1] - n1[:, 1] * o2) / det
+    y = (n1[:, 0] * o2 - n2[:, 0] * o1) / det
+    return np.asarray(np.stack([x, y], 1), np.float64)
 
 
 def _grow(quad: Quad, by: float) -> Quad:
@@ -302,7 +303,8 @@ def _flat_quads(local_range: npt.NDArray[np.float32], min_area: float) -> list[Q
     """Blobs of flat paper, found on a half-size copy (sheets are large; refinement restores the
     precision)."""
     half = np.asarray(cv2.resize(local_range, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), np.float32)
-    med = float(np.median(half[::2, ::2]))
+    sample = np.ascontiguousarray(half[::2, ::2]).ravel()
+    med = float(np.partition(sample, sample.size // 2)[sample.size // 2])
     out: list[Quad] = []
     for fraction in _FLAT_FRACTIONS:
         flat = u8((half < min(4.0, max(0.8, fraction * med))) * 255)
@@ -388,7 +390,7 @@ def _refine(gray: Image, quad: Quad, signs: FloatArray, radius: float) -> Quad:
             length = float(np.hypot(*v))
             u = v / max(length, 1e-9)
             n = normals[k]
-            m = int(min(48, max(10, length / 12)))
+            m = int(min(32, max(10, length / 16)))
             t = np.linspace(0.06, 0.94, m)
             offs = np.arange(-r, r + 0.01, 0.5)
             base = p0[None, :] + t[:, None] * v[None, :]
