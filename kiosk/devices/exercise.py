@@ -32,6 +32,25 @@ def qr_image(text: str) -> Any:
     return np.dstack([canvas] * 3)
 
 
+def wait_for_scan(devices: Any, timeout: float, trigger: Callable[[], None] | None = None) -> Any | None:
+    """The next scan result from ``devices`` within ``timeout`` (after ``trigger``, if any)."""
+    got: list[Any] = []
+    done = threading.Event()
+
+    def on_scan(result: Any) -> None:
+        got.append(result)
+        done.set()
+
+    devices.scan_listeners.append(on_scan)
+    try:
+        if trigger is not None:
+            trigger()
+        done.wait(timeout)
+    finally:
+        devices.scan_listeners.remove(on_scan)
+    return got[0] if got else None
+
+
 def exercise(config: Config, devices: Any, say: Say) -> list[str]:
     """Run each simulator once; returns the names of the exercises that failed."""
     failures: list[str] = []
@@ -58,28 +77,22 @@ def exercise(config: Config, devices: Any, say: Say) -> list[str]:
 
     if "code_scanner" in sims or "camera" in sims:
         def scan() -> str:
-            got: list[Any] = []
-            done = threading.Event()
+            via = ("the simulated scanner" if "code_scanner" in sims else
+                   "a QR code shown to the simulated camera, decoded by the real pipeline")
 
-            def on_scan(result: Any) -> None:
-                got.append(result)
-                done.set()
-
-            devices.scan_listeners.append(on_scan)
-            try:
+            def trigger() -> None:
                 if "code_scanner" in sims:
                     sims["code_scanner"].show_code(DIAG_CODE)
-                    via = "the simulated scanner"
                 else:
                     sims["camera"].show_image(qr_image(DIAG_CODE))
-                    via = "a QR code shown to the simulated camera, decoded by the real pipeline"
-                if not done.wait(10):
-                    raise TimeoutError("no scan within 10 s")
+
+            try:
+                result = wait_for_scan(devices, 10, trigger)
             finally:
-                devices.scan_listeners.remove(on_scan)
                 if "camera" in sims:
                     sims["camera"].show_image(None)
-            result = got[0]
+            if result is None:
+                raise TimeoutError("no scan within 10 s")
             return (f"scanned a {result.symbology} code ({len(result.raw)} bytes, decoder "
                     f"{result.decoder or '-'}) from {via}")
         run("code_scanner", scan)

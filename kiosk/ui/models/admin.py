@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -196,19 +195,9 @@ def device_tests_from(devices: Any, config: Any, *, wait_s: float = 20.0) -> dic
         return None
 
     def scan() -> object:
-        got: list[Any] = []
-        done = threading.Event()
+        from kiosk.devices.exercise import wait_for_scan
 
-        def on_scan(result: Any) -> None:
-            got.append(result)
-            done.set()
-
-        devices.scan_listeners.append(on_scan)
-        try:
-            done.wait(wait_s)
-        finally:
-            devices.scan_listeners.remove(on_scan)
-        return got[0] if got else None
+        return wait_for_scan(devices, wait_s)
 
     def print_receipt() -> object:
         from kiosk.devices.exercise import DIAG_CODE
