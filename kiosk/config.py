@@ -99,6 +99,33 @@ class LoggingConfig(_Section):
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+class IdentityConfig(_Section):
+    # Ed25519 public key (32 bytes, base64) verifying login/authorisation QR tokens from the
+    # government app; None: such tokens are rejected as an unknown kind
+    gov_app_public_key: str | None = None
+
+    @field_validator("gov_app_public_key")
+    @classmethod
+    def _ed25519_key(cls, value: str | None) -> str | None:
+        import base64
+        import binascii
+
+        if value is None:
+            return None
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError) as err:
+            raise ValueError("must be base64") from err
+        if len(raw) != 32:
+            raise ValueError("must be a 32-byte Ed25519 public key")
+        return value
+
+    def gov_app_key_bytes(self) -> bytes | None:
+        import base64
+
+        return base64.b64decode(self.gov_app_public_key) if self.gov_app_public_key else None
+
+
 class AdminConfig(_Section):
     max_attempts: Annotated[int, Field(ge=1, le=20)] = 5
     lockout_s: Annotated[float, Field(ge=10, le=86_400)] = 900.0
@@ -169,6 +196,7 @@ class Config(_Section):
     logging: LoggingConfig = LoggingConfig()
     devices: DevicesConfig = DevicesConfig()
     sync: SyncConfig = SyncConfig()
+    identity: IdentityConfig = IdentityConfig()
     admin: AdminConfig = AdminConfig()
     maintenance: MaintenanceConfig = MaintenanceConfig()
     diagnostics: DiagnosticsConfig = DiagnosticsConfig()

@@ -89,3 +89,16 @@ def test_driver_specific_keys_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert "devices.receipt_printer.escpos_network.host: Field required" in info.value.detail
+
+
+def test_gov_app_key_must_be_a_32_byte_base64_key(tmp_path: Path) -> None:
+    import base64
+
+    path = tmp_path / "k.toml"
+    good = base64.b64encode(bytes(range(32))).decode()
+    path.write_text(f'[identity]\ngov_app_public_key = "{good}"\n', encoding="utf-8")
+    assert load_config(path).identity.gov_app_key_bytes() == bytes(range(32))
+    path.write_text('[identity]\ngov_app_public_key = "c2hvcnQ="\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "identity.gov_app_public_key" in info.value.detail and "32-byte" in info.value.detail
