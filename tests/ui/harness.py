@@ -5,10 +5,14 @@ for taps and typing."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+
+from PySide6.QtCore import QMetaType
+from PySide6.QtQuick import QQuickItem
 
 from kiosk.app import Core, Devices, build_core, build_keyring, open_devices
 from kiosk.catalog.model import Device
@@ -153,3 +157,21 @@ def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
                           card_reader=devices.simulators["id_card_reader"])
     driver.settle()
     return DeviceUi(config, core, clock, devices, link, journey, window, driver)
+
+
+def item_texts(item: QQuickItem) -> list[str]:
+    """Every string-like property of ``item`` (what a PII scan of the screen looks at)."""
+    out = []
+    meta = item.metaObject()
+    for i in range(meta.propertyCount()):
+        prop = meta.property(i)
+        if prop.metaType().id() not in (QMetaType.Type.QString.value, QMetaType.Type.QUrl.value,
+                                        QMetaType.Type.QVariant.value):
+            continue
+        try:
+            value = prop.read(item)
+        except (RuntimeError, TypeError):
+            continue
+        if value:
+            out.append(json.dumps(value, ensure_ascii=False, default=str))
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from PySide6.QtCore import QMetaType, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -31,7 +31,7 @@ from kiosk.ui.driver import find_item, walk_items
 from kiosk.ui.models.admin import AdminServices, DeviceTest
 from tests.conftest import LogCollector
 from tests.factories import make_submission
-from tests.ui.harness import Ui, open_ui
+from tests.ui.harness import Ui, item_texts, open_ui
 
 PIN = "246810"
 # cheap argon2 parameters: the same code path, milliseconds instead of a second
@@ -129,25 +129,10 @@ def _text(item: QQuickItem) -> str:
     return str(value) if value is not None else ""
 
 
-def _item_texts(item: QQuickItem) -> list[str]:
-    out = []
-    meta = item.metaObject()
-    for i in range(meta.propertyCount()):
-        prop = meta.property(i)
-        if prop.metaType().id() not in (QMetaType.Type.QString.value, QMetaType.Type.QUrl.value,
-                                        QMetaType.Type.QVariant.value):
-            continue
-        try:
-            value = prop.read(item)
-        except (RuntimeError, TypeError):
-            continue
-        if value:
-            out.append(json.dumps(value, ensure_ascii=False, default=str))
-    return out
 
 
 def _screen_text(a: Admin) -> str:
-    return "".join(t for item in walk_items(a.ui.window.root) for t in _item_texts(item))
+    return "".join(t for item in walk_items(a.ui.window.root) for t in item_texts(item))
 
 
 def _model_text(a: Admin) -> str:

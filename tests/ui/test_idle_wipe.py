@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QMetaType
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
-from PySide6.QtQuick import QQuickItem
 
 from kiosk.demo import simulated_card
 from kiosk.journey import State
 from kiosk.ui.driver import walk_items
-from tests.ui.harness import Ui
+from tests.ui.harness import Ui, item_texts
 
 COMPANY = "深圳市福田区晨曦科技有限公司"
 ADDRESS = "广东省深圳市福田区福华三路100号"
@@ -31,21 +30,6 @@ def _strings(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _item_texts(item: QQuickItem) -> list[str]:
-    out = []
-    meta = item.metaObject()
-    for i in range(meta.propertyCount()):
-        prop = meta.property(i)
-        if prop.metaType().id() not in (QMetaType.Type.QString.value, QMetaType.Type.QUrl.value,
-                                        QMetaType.Type.QVariant.value):
-            continue
-        try:
-            value = prop.read(item)
-        except (RuntimeError, TypeError):
-            continue
-        if value:
-            out.append(_strings(value))
-    return out
 
 
 def _model_texts(ui: Ui) -> list[str]:
@@ -77,7 +61,7 @@ def _seed_a_session(ui: Ui) -> None:
     composing = QInputMethodEvent(PREEDIT, [])  # a word still being composed on the keyboard
     QGuiApplication.sendEvent(field, composing)
     QCoreApplication.processEvents()
-    on_screen = "".join(t for item in walk_items(ui.window.root) for t in _item_texts(item))
+    on_screen = "".join(t for item in walk_items(ui.window.root) for t in item_texts(item))
     assert PHONE in on_screen and "王小明" in on_screen and PREEDIT in on_screen  # seeded
 
 
@@ -95,7 +79,7 @@ def test_idle_wipe_leaves_no_personal_value(ui: Ui) -> None:
     assert dict(ui.session.draft()) == {}
     assert len(ui.session.previews) == 0
     assert ui.session.previews.image("application_form/0/1") is None
-    texts = [t for item in walk_items(ui.window.view.contentItem()) for t in _item_texts(item)]
+    texts = [t for item in walk_items(ui.window.view.contentItem()) for t in item_texts(item)]
     texts += _model_texts(ui)
     leaks = {seed for seed in _seeds() if any(seed in t for t in texts)}
     assert leaks == set()
@@ -105,6 +89,6 @@ def test_home_wipes_the_task_but_keeps_language(ui: Ui) -> None:
     _seed_a_session(ui)
     ui.driver.tap("homeButton")
     assert ui.journey.state is State.HOME and ui.session.language == "zh-Hans"
-    texts = [t for item in walk_items(ui.window.view.contentItem()) for t in _item_texts(item)]
+    texts = [t for item in walk_items(ui.window.view.contentItem()) for t in item_texts(item)]
     texts += _model_texts(ui)
     assert {seed for seed in _seeds() if any(seed in t for t in texts)} == set()
