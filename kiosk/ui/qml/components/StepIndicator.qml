@@ -15,16 +15,19 @@ Row {
             width: (steps.width - steps.spacing * (steps.labels.length - 1)) / steps.labels.length
             height: label.implicitHeight + 16
             radius: 8
+            // care mode (black header): done steps stay white with a check mark, the current one
+            // is outlined in the header's text colour, so every label keeps ≥ 7:1 contrast
             color: index === steps.current ? Theme.primary
-                   : index < steps.current ? Qt.lighter(Theme.primary, 1.8) : Theme.surface
-            border.color: Theme.border
-            border.width: 1
+                   : index < steps.current && !Theme.careMode ? Qt.lighter(Theme.primary, 1.8)
+                   : Theme.surface
+            border.color: index === steps.current ? Theme.onHeader : Theme.border
+            border.width: index === steps.current ? 3 : 1
             KText {
                 id: label
                 anchors.centerIn: parent
                 width: parent.width - 8
                 horizontalAlignment: Text.AlignHCenter
-                text: (index + 1) + " " + steps.labels[index]
+                text: (index < steps.current ? "✓ " : (index + 1) + " ") + steps.labels[index]
                 font.pixelSize: Theme.fontSmall * 0.8
                 color: index === steps.current ? Theme.onPrimary : Theme.text
                 elide: Text.ElideRight
