@@ -267,10 +267,16 @@ def run_headless_demo(config: Config, *, script: Path | None = None, out: TextIO
                      f"(profile {config.profile}), catalogue {core.catalog.version}\n")
         stream.write(f"data: {config.paths.data_dir}   log: {config.paths.log_file}\n")
         if with_backoffice:
-            services = DemoServices(config, build_keyring(config), core.outbox).start()
-            assert services.backoffice is not None  # noqa: S101 - started
-            stream.write(f"local back office: {services.backoffice.url}/staff "
-                         f"(staff login {DEMO_STAFF[0]} / {DEMO_STAFF[1]})\n")
+            try:
+                services = DemoServices(config, build_keyring(config), core.outbox).start()
+            except OSError as err:  # e.g. another back office already listens on the port
+                services = None
+                stream.write(f"local back office not started ({err.strerror}): "
+                             "submissions stay queued in the outbox\n")
+            else:
+                assert services.backoffice is not None  # noqa: S101 - started
+                stream.write(f"local back office: {services.backoffice.url}/staff "
+                             f"(staff login {DEMO_STAFF[0]} / {DEMO_STAFF[1]})\n")
         stream.write("\n")
         runner = DemoRunner(core, stream, services)
         failures = runner.run(steps)
