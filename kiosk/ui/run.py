@@ -70,6 +70,21 @@ class _BackOffice:
             self.services.stop()
 
 
+def _exit_after_first_frame(app: Any, window: Any) -> None:
+    """Cold-start benchmark hook: print the monotonic time of the first frame swapped while
+    the attract screen is shown, then quit with 0."""
+    import time
+
+    def swapped() -> None:
+        if window.session.screen == "attract":
+            window.view.frameSwapped.disconnect(swapped)
+            sys.stdout.write(f"KIOSK_FIRST_FRAME {time.monotonic():.6f}\n")
+            sys.stdout.flush()
+            app.exit(0)
+
+    window.view.frameSwapped.connect(swapped)
+
+
 def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path | None = None,
               fullscreen: bool = True, orientation: str = "auto",
               devices: DeviceAvailability | None = None,
@@ -163,6 +178,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         watchdog = QtWatchdog(Watchdog.from_env())
         watchdog.start()
         app.aboutToQuit.connect(lambda: watchdog.stop("stopping"))
+        if os.environ.get("KIOSK_EXIT_AFTER_FIRST_FRAME") == "1":  # bench/ui_speed.py
+            _exit_after_first_frame(app, window)
         window.show(fullscreen=fullscreen)
         watchdog.ready(f"serving as {config.terminal.id}")
         return app.exec()
