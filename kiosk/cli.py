@@ -19,6 +19,7 @@ from kiosk.errors import KioskError
 from kiosk.log import setup_logging
 from kiosk.messages import translate
 from kiosk.store.outbox import row_as_dict
+from kiosk.texttable import text_table
 
 if TYPE_CHECKING:
     from kiosk.store.crypto import KeyringLike
@@ -26,19 +27,7 @@ if TYPE_CHECKING:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return "\n".join(text_table(headers, rows))
 
 
 # ---------------------------------------------------------------- queue
@@ -355,7 +344,6 @@ def cmd_backoffice(config: Config, args: argparse.Namespace) -> int:
         print(f"catalogue {catalog.version} published (ETag {etag})")
         return 0
     from kiosk.backoffice.server import serve
-    from kiosk.log import setup_logging
 
     setup_logging(config.logging.level, None, stream=True)
     settings = BackOfficeSettings(db_url=db_url, clock_skew_s=args.clock_skew)

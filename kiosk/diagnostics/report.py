@@ -11,8 +11,10 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
+
+from kiosk.texttable import text_table
 
 Scalar = str | int | float | bool | None
 
@@ -105,22 +107,6 @@ def exit_code(report: DiagReport) -> int:
     return 1 if report.failures else 0
 
 
-def _width(text: str) -> int:
-    # East Asian wide characters take two terminal columns
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    cells = [list(headers), *[list(r) for r in rows]]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
-
-
 _MARK = {Level.OK: "ok", Level.WARN: "WARN", Level.FAIL: "FAIL", Level.SKIPPED: "-"}
 
 
@@ -132,7 +118,7 @@ def render_table(report: DiagReport, *, log_tail: int = 20) -> str:
         f"versions   app {report.app_version}, catalogue {report.catalog_version or '-'}",
         "",
     ]
-    lines += _table(
+    lines += text_table(
         ["check", "result", "required", "summary"],
         [[c.id, _MARK[c.level], "yes" if c.required else "no", c.summary] for c in report.checks],
     )

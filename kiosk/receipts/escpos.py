@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 from escpos.constants import QR_ECLEVEL_M
 
 from kiosk.receipts.model import ReceiptModel
+from kiosk.texttable import display_width
 
 ESC_INIT: Final = b"\x1b\x40"
 FS_CHINESE_ON: Final = b"\x1c\x26"  # FS &: Kanji/Chinese double-byte mode on
@@ -26,11 +27,6 @@ FS_KANJI_TALL: Final = b"\x1c\x21\x08"  # double height only
 QR_MODULE_SIZE: Final = 6
 
 Cut = Literal["full", "partial", "none"]
-
-
-def display_width(text: str) -> int:
-    """Columns on a receipt printer: wide/full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def wrap(text: str, columns: int) -> list[str]:
