@@ -18,6 +18,7 @@ from kiosk.identity.numbers import (
 from kiosk.journey.core import JourneyCore, intent
 from kiosk.journey.session import PickupJob
 from kiosk.journey.states import Intent, State
+from kiosk.store.models import SubmissionRow
 
 __all__ = ["BranchSteps"]
 
@@ -40,16 +41,21 @@ class BranchSteps(JourneyCore):
     @intent(Intent.LOOKUP_STATUS)
     def lookup_status(self, tracking_no: str) -> str | None:
         """A typed or scanned tracking number → STATUS_RESULT (works offline: local outbox)."""
+        row = self._find_tracked(tracking_no)
+        if isinstance(row, str):
+            return self._refuse(row)
+        self._session.status_row = row
+        self._move(Intent.LOOKUP_STATUS, State.STATUS_RESULT)
+        return None
+
+    def _find_tracked(self, tracking_no: str) -> SubmissionRow | str:
+        """The outbox row for a typed or scanned tracking number, or the refusal's key."""
         s = self._session
         s.tracking_no = _normalise_code(tracking_no)
         if not s.tracking_no:
-            return self._refuse("journey.tracking_required")
+            return "journey.tracking_required"
         row = self._outbox.find_by_tracking(s.tracking_no)
-        if row is None:
-            return self._refuse("store.not_found")
-        s.status_row = row
-        self._move(Intent.LOOKUP_STATUS, State.STATUS_RESULT)
-        return None
+        return "store.not_found" if row is None else row
 
     # ------------------------------------------------------------------ result pickup
 
@@ -57,12 +63,9 @@ class BranchSteps(JourneyCore):
     def enter_pickup_tracking(self, tracking_no: str) -> str | None:
         """Step 1 of pickup: the result must be ready and printable here."""
         s = self._session
-        s.tracking_no = _normalise_code(tracking_no)
-        if not s.tracking_no:
-            return self._refuse("journey.tracking_required")
-        row = self._outbox.find_by_tracking(s.tracking_no)
-        if row is None:
-            return self._refuse("store.not_found")
+        row = self._find_tracked(tracking_no)
+        if isinstance(row, str):
+            return self._refuse(row)
         if row.status == "collected":
             return self._refuse("journey.result_collected")
         if row.status != "result_ready":
