@@ -206,9 +206,10 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- sync
 def _sync_logging(config: Config) -> None:
-    from kiosk.log import SessionSecrets, setup_logging
+    from kiosk.log import SessionSecrets, setup_process_logging
 
-    setup_logging(config.logging.level, config.paths.log_file, secrets=SessionSecrets(), stream=True)
+    # the journal under systemd, else kiosk-sync.log: never the app's file (one rotator per file)
+    setup_process_logging(config.logging.level, config.paths.log_file, "sync", secrets=SessionSecrets())
 
 
 def cmd_sync(config: Config, args: argparse.Namespace) -> int:

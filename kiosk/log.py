@@ -16,9 +16,10 @@ from __future__ import annotations
 import collections
 import logging
 import logging.handlers
+import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -144,3 +145,40 @@ def setup_logging(
         handler._kiosk = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     return ring
+
+
+# ---------------------------------------------------------------- secondary processes
+JOURNAL_ENV: Final = ("JOURNAL_STREAM", "INVOCATION_ID")
+
+
+def under_journal(environ: Mapping[str, str] | None = None) -> bool:
+    """True when systemd started this process (its stderr goes to the journal)."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in JOURNAL_ENV)
+
+
+def process_log_file(log_file: Path | None, process: str) -> Path | None:
+    """The file a secondary process (``sync``, ``maintenance``) logs to: its own file beside the
+    app's (``kiosk.log`` → ``kiosk-sync.log``), never the app's own. Only one process may
+    rotate a file: two ``RotatingFileHandler`` on one file each rename it under the other."""
+    if log_file is None:
+        return None
+    if not process or not process.replace("-", "").isalnum():
+        raise ValueError(f"bad process name {process!r}")
+    return log_file.with_name(f"{log_file.stem}-{process}{log_file.suffix or '.log'}")
+
+
+def setup_process_logging(
+    level: str,
+    log_file: Path | None,
+    process: str,
+    *,
+    secrets: SessionSecrets | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[RingBufferHandler, Path | None]:
+    """Logging for a secondary process (``kiosk sync`` beside the app): under systemd, stderr
+    only (the journal keeps and ages it); otherwise stderr plus a file of its own
+    (:func:`process_log_file`). Returns the ring buffer and the file used (None: journal)."""
+    target = None if under_journal(environ) else process_log_file(log_file, process)
+    ring = setup_logging(level, target, secrets=secrets, stream=True)
+    return ring, target
