@@ -20,18 +20,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import fcntl
 import json
 import logging
 import logging.handlers
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from kiosk.store.keyring_backend import atomic_write
 from kiosk.store.outbox import Outbox
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +98,17 @@ class SessionFlag:
         self._wall = wall
 
     def set_active(self, active: bool) -> None:
+        """Create (or refresh the time of) the flag, or remove it. Not fsynced: the app calls
+        this on the GUI thread, and after a power cut there is no session anyway."""
         if active:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            atomic_write(self.path, b"active\n", 0o600)
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"active\n")
+            finally:
+                os.close(fd)
+            tmp.replace(self.path)
         else:
             self.path.unlink(missing_ok=True)
 
@@ -121,6 +134,31 @@ def rollover_file_handlers(logger: logging.Logger | None = None) -> int:
                 handler.release()
             count += 1
     return count
+
+
+class RunLock:
+    """A non-blocking ``flock`` beside the state file: the app's scheduler and the timer's
+    ``kiosk maintenance`` never run steps at the same time. ``with RunLock(p) as got:``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __enter__(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class Maintenance:
@@ -193,7 +231,11 @@ class Maintenance:
         if self._session_active():
             log.info("maintenance deferred: a session is active")
             return MaintenanceResult(night, False, "session_active")
-        return self.run(night)
+        with RunLock(self.state_file.with_suffix(".lock")) as got:
+            if not got:  # the app and the timer both called: the other one is running it
+                log.info("maintenance already running in another process")
+                return MaintenanceResult(night, False, "busy")
+            return self.run(night)
 
     def run(self, night: dt.date) -> MaintenanceResult:
         """Run tonight's remaining steps (each at most once a night)."""
@@ -300,10 +342,141 @@ def maintenance_main(
                 log.info("maintenance not forced: a session is active")
                 return 1
             local = job.local_now()
-            result = job.run(job.window.night_of(local) or local.date())
+            with RunLock(state_file.with_suffix(".lock")) as got:
+                if not got:
+                    log.info("maintenance not forced: it is running in the app right now")
+                    return 1
+                result = job.run(job.window.night_of(local) or local.date())
         else:
             result = job.run_if_due()
     finally:
         outbox.close()
     failed = [s for s, r in result.steps if r.startswith("failed")]
     return 1 if failed else 0
+
+
+# ---------------------------------------------------------------- in the app
+class SessionTracker:
+    """The UI side of :class:`SessionFlag`: follows the journey's session start/end (every
+    :class:`~kiosk.journey.JourneyEvent`; :func:`kiosk.journey.core.session_active`) and keeps
+    the flag file in step — created when a session starts, its time refreshed at most every
+    ``refresh_s`` while it lasts (so a long session never looks stale to the timer), removed
+    when the session is wiped. ``active`` is the in-process answer (no file read)."""
+
+    def __init__(self, flag: SessionFlag, *, refresh_s: float = 60.0,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.flag = flag
+        self._refresh_s = refresh_s
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._active = False
+        self._written_at: float | None = None
+        self._write_failed = False
+
+    @property
+    def active(self) -> bool:
+        with self._lock:
+            return self._active
+
+    def attach(self, journey: Any) -> Callable[[], None]:
+        """Follow ``journey`` (a :class:`~kiosk.journey.Journey`); returns the unsubscribe."""
+        self.set_active(bool(journey.session_active))
+        return cast("Callable[[], None]", journey.subscribe(self.on_event))
+
+    def on_event(self, event: Any) -> None:
+        from kiosk.journey.core import session_active
+
+        self.set_active(session_active(event.view.state))
+
+    def set_active(self, active: bool) -> None:
+        now = self._monotonic()
+        with self._lock:
+            changed = active != self._active
+            stale = active and (self._written_at is None or now - self._written_at >= self._refresh_s)
+            self._active = active
+            if not (changed or stale):
+                return
+            try:
+                self.flag.set_active(active)
+            except OSError as err:  # a full disk must not take the screen down
+                if not self._write_failed:
+                    log.warning("session flag %s not written: %s", self.flag.path,
+                                err.strerror or type(err).__name__)
+                self._write_failed = True
+                return
+            self._write_failed = False
+            self._written_at = now if active else None
+        if changed:
+            log.debug("citizen session %s", "started" if active else "ended")
+
+
+class InAppMaintenance:
+    """The app runs tonight's maintenance itself (issue 7): a worker thread checks every
+    ``interval_s`` and calls :meth:`Maintenance.run_if_due` — inside the window, when no session
+    is active (the :class:`SessionTracker`). The timer unit stays as the fallback when the app
+    is down; the two never run at once (:class:`RunLock`) and each step runs once a night."""
+
+    def __init__(self, job: Maintenance, tracker: SessionTracker, *, interval_s: float = 60.0,
+                 on_result: Callable[[MaintenanceResult], object] | None = None) -> None:
+        self.job = job
+        self.tracker = tracker
+        self.interval_s = interval_s
+        self.on_result = on_result  # called on the worker thread after each check
+        self.last: MaintenanceResult | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def attach(self, journey: Any) -> InAppMaintenance:
+        self._unsubscribe = self.tracker.attach(journey)
+        return self
+
+    def check(self) -> MaintenanceResult:
+        """One check (the thread's loop body; tests call it directly with a fake clock)."""
+        try:
+            result = self.job.run_if_due()
+        except Exception as err:  # the thread must outlive a broken night
+            log.exception("maintenance check failed: %s", type(err).__name__)
+            result = MaintenanceResult(None, False, f"failed: {type(err).__name__}")
+        self.last = result
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="maintenance", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.check()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.tracker.set_active(False)
+
+
+def app_maintenance(config: Config, outbox: Outbox, *, refresh_catalog: Callable[[], object] | None = None,
+                    interval_s: float = 60.0, now: Now = _utcnow, tz: dt.tzinfo | None = None
+                    ) -> InAppMaintenance:
+    """The running kiosk's maintenance (``run_kiosk`` wires it): ``[maintenance]`` window and
+    VACUUM setting, ``[store] retention_days``, the state and flag files under the data
+    directory. Log files stay with logrotate (as for the timer); ``refresh_catalog`` loads the
+    catalogue and hands it to the journey on the GUI thread."""
+    state_file, flag_file = maintenance_paths(config.paths.data_dir)
+    tracker = SessionTracker(SessionFlag(flag_file))
+    m = config.maintenance
+    job = Maintenance(outbox, retention_days=config.store.retention_days, state_file=state_file,
+                      window=MaintenanceWindow(parse_hhmm(m.window_start), parse_hhmm(m.window_end)),
+                      now=now, tz=tz, session_active=lambda: tracker.active,
+                      refresh_catalog=refresh_catalog, vacuum=m.vacuum)
+    return InAppMaintenance(job, tracker, interval_s=interval_s)

@@ -30,7 +30,7 @@ from kiosk.journey.states import ACTIVE_TIMED, Intent, State, check, check_targe
 from kiosk.journey.view import JourneyEvent, JourneyView, Listener, PolicyOption
 from kiosk.log import SessionSecrets
 
-__all__ = ["JourneyCore", "StepRefused", "intent"]
+__all__ = ["NO_SESSION", "JourneyCore", "StepRefused", "intent", "session_active"]
 
 _log = logging.getLogger(__name__)
 
@@ -72,6 +72,17 @@ def intent(
         return wrapper
 
     return decorate
+
+
+# no citizen session exists in these states (the session data was wiped on entering them)
+NO_SESSION: frozenset[State] = frozenset({State.ATTRACT, State.OUT_OF_SERVICE})
+
+
+def session_active(state: State) -> bool:
+    """The session start/end hook's test: True from the first step out of the attract screen
+    until the wipe (ATTRACT or OUT_OF_SERVICE). Observers call it on each
+    :class:`JourneyEvent`'s ``view.state``."""
+    return state not in NO_SESSION
 
 
 def _mask(number: str) -> str:
@@ -125,6 +136,12 @@ class JourneyCore:
     @property
     def catalog(self) -> Catalog:
         return self._catalog
+
+    @property
+    def session_active(self) -> bool:
+        """A citizen session is open: from leaving the attract screen until the wipe that
+        returns to it (or the out-of-service screen). Nightly maintenance waits for this."""
+        return session_active(self._state)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with a :class:`JourneyEvent` whenever the view changes.
