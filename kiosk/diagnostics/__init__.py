@@ -12,7 +12,6 @@ from kiosk.diagnostics.checks import (
     sync_status_from_meta,
 )
 from kiosk.diagnostics.command import diag_main
-from kiosk.diagnostics.pdf import render_pdf, write_pdf
 from kiosk.diagnostics.report import Check, DiagReport, Level, exit_code, render_table, to_json
 
 __all__ = [
@@ -20,3 +19,13 @@ __all__ = [
     "diag_main", "exit_code", "link_test_from", "render_pdf", "render_table", "run_checks",
     "sync_status_from_meta", "to_json", "write_pdf",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # the PDF report needs reportlab (~0.4 s to import): loaded when a report is written, not
+    # when the kiosk's admin model imports the checks
+    if name in ("render_pdf", "write_pdf"):
+        from kiosk.diagnostics import pdf
+
+        return getattr(pdf, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

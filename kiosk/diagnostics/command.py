@@ -21,7 +21,6 @@ from kiosk.diagnostics.checks import (
     sync_status_from_meta,
     tail_lines,
 )
-from kiosk.diagnostics.pdf import write_pdf
 from kiosk.diagnostics.report import Check, Level, exit_code, render_table, to_json
 from kiosk.errors import KioskError
 from kiosk.log import SessionSecrets
@@ -114,6 +113,8 @@ def diag_main(
                     log.exception("closing %s after diagnostics failed", type(thing).__name__)
     stream.write(to_json(result) + "\n" if as_json else render_table(result))
     if report is not None:
+        from kiosk.diagnostics.pdf import write_pdf  # reportlab: only when a report is asked for
+
         write_pdf(result, report, font_path=font_path, secrets=secrets)
         if audit is not None:
             audit.append("admin.diagnostics_report", "ok", {"file": report.name})
