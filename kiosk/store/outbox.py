@@ -20,6 +20,7 @@ import json
 import logging
 import re
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,20 @@ def format_tracking(terminal_code: str, day: dt.date, seq: int) -> str:
     return f"{terminal_code}-{day:%y%m%d}-{seq:04d}-{mod_37_36.calc_check_digit(body)}"
 
 
+class _CloseWithThread:
+    """Sits in a thread-local slot beside that thread's connection and closes it when the slot
+    is cleared (the thread's Python state ends). A sqlite3 connection sits in a reference cycle
+    (its statement cache), so dropping it would leave the file open until a garbage collection."""
+
+    __slots__ = ("_database",)
+
+    def __init__(self, database: sqlite_utils.Database) -> None:
+        self._database = database
+
+    def __del__(self) -> None:
+        self._database.close()
+
+
 class Outbox:
     def __init__(
         self,
@@ -115,10 +130,14 @@ class Outbox:
         # admin screen all use the outbox, and a connection shared between threads would let one
         # thread's statements run inside another's open transaction. SQLite itself (WAL,
         # BEGIN IMMEDIATE, busy_timeout) then serialises the writers.
+        # Every other thread's connection is closed when that thread's Python state ends (a Qt
+        # pool thread drops it after each task, a sync push thread exits after each round): a
+        # strong list of them kept two file descriptors open per commit and per push thread.
         self._db_path = db_path
         self._local = threading.local()
         self._local.db = database
-        self._connections = [database]
+        self._connections: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet([database])
+        self._primary = database  # the opening thread's: open until close()
         self._connections_lock = threading.Lock()
         self.blobs = blobs
         self._key = key
@@ -177,13 +196,15 @@ class Outbox:
                 raise BugError("unexpected", "an outbox without a path is single-threaded")
             database = dbmod.connect(self._db_path)
             self._local.db = database
+            self._local.closer = _CloseWithThread(database)
             with self._connections_lock:
-                self._connections.append(database)
+                self._connections.add(database)
         return database
 
     def close(self) -> None:
         with self._connections_lock:
-            connections, self._connections = self._connections, []
+            connections = list(self._connections)
+            self._connections.clear()
         for database in connections:
             database.close()
 

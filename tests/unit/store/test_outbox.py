@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import sqlite3
@@ -259,3 +260,30 @@ def test_threads_each_get_their_own_connection_and_transactions_do_not_mix(outbo
     assert all(r.status == "accepted" for r in rows)
     assert len({r.tracking_no for r in rows}) == 60
     assert outbox.integrity_check() == "ok"
+
+
+def _open_files(path: Path) -> int:
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed while listing
+            count += Path(fd.readlink()) == path
+    return count
+
+
+def test_a_finished_threads_connection_is_closed(outbox: Outbox, tmp_path: Path) -> None:
+    # Qt's commit pool drops a thread's Python state after every task and the sync worker's push
+    # threads end after each round: their connections must not stay open until close()
+    import threading
+
+    database = tmp_path / "data" / "queue.sqlite3"
+    before = _open_files(database)
+    counts = []
+    for _ in range(6):
+        thread = threading.Thread(target=lambda: outbox.enqueue(make_submission(1, size=100)))
+        thread.start()
+        thread.join()
+        counts.append(_open_files(database))
+    # SQLite's unix VFS keeps one closed connection's descriptor for reuse while another
+    # connection of the process holds a lock on the file: one extra at most, never one per thread
+    assert counts == [counts[0]] * 6 and counts[0] <= before + 1, (before, counts)
+    assert len(outbox.list_rows(limit=10)) == 6
