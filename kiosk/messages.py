@@ -216,6 +216,17 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "A4 打印機暫時無法使用，此事項暫停辦理。",
         "en": "The A4 printer is not working, so this service is paused.",
     },
+    "journey.device_unavailable.disk": {
+        "zh-Hans": "终端存储空间即将用尽，暂停受理新的申请。已提交的申请不受影响。",
+        "zh-Hant": "終端儲存空間即將用盡，暫停受理新的申請。已提交的申請不受影響。",
+        "en": "This terminal is almost out of storage space, so it is not taking new applications. "
+              "Applications already submitted are safe.",
+    },
+    "device.disk.low": {
+        "zh-Hans": "数据盘剩余空间低于停止受理的阈值。",
+        "zh-Hant": "資料磁碟剩餘空間低於停止受理的門檻。",
+        "en": "Free space on the data disk is below the out-of-service threshold.",
+    },
     "journey.tracking_required": {
         "zh-Hans": "请输入或扫描受理编号。",
         "zh-Hant": "請輸入或掃描受理編號。",
@@ -674,6 +685,36 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hans": "同步已完成。",
         "zh-Hant": "同步已完成。",
         "en": "Sync finished.",
+    },
+    "admin.pin_weak": {
+        "zh-Hans": "新密码过于简单：不能全部为相同数字，也不能是连续数字。",
+        "zh-Hant": "新密碼過於簡單：不能全部為相同數字，也不能是連續數字。",
+        "en": "The new PIN is too easy: it may not be all the same digit or a run of digits.",
+    },
+    "admin.pin_mismatch": {
+        "zh-Hans": "两次输入的新密码不一致，请重新输入。",
+        "zh-Hant": "兩次輸入的新密碼不一致，請重新輸入。",
+        "en": "The two new PINs differ. Please enter them again.",
+    },
+    "admin.pin_changed": {
+        "zh-Hans": "管理密码已更改。",
+        "zh-Hant": "管理密碼已更改。",
+        "en": "The admin PIN was changed.",
+    },
+    "admin.report_written": {
+        "zh-Hans": "诊断报告已保存。",
+        "zh-Hant": "診斷報告已儲存。",
+        "en": "The diagnostics report was saved.",
+    },
+    "admin.report_printed": {
+        "zh-Hans": "诊断报告已保存并已送往 A4 打印机。",
+        "zh-Hant": "診斷報告已儲存並已送往 A4 打印機。",
+        "en": "The diagnostics report was saved and sent to the A4 printer.",
+    },
+    "admin.report_failed": {
+        "zh-Hans": "诊断报告未能保存。",
+        "zh-Hant": "診斷報告未能儲存。",
+        "en": "The diagnostics report could not be saved.",
     },
     "admin.catalog_reloaded": {
         "zh-Hans": "事项目录已重新加载。",

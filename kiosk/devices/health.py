@@ -6,10 +6,14 @@ the journey's "is this device available?" (``unknown`` counts as down).
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 import threading
+import time
 from collections.abc import Callable, Mapping
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 from kiosk.catalog.model import Device
 from kiosk.devices.status import DeviceState, DeviceStatus, StatusSource
@@ -112,14 +116,29 @@ class DeviceHealth:
 
     def __init__(self, monitors: Mapping[str, HealthMonitor]) -> None:
         self.monitors = dict(monitors)
+        self._listeners: list[Listener] = []
+        self._started = False
 
     def available(self, device: Device) -> bool:
         monitor = self.monitors.get(device)
         return monitor is not None and monitor.status.usable
 
     def subscribe(self, listener: Listener) -> None:
+        """``listener`` hears every monitor's changes, also those of monitors added later."""
+        self._listeners.append(listener)
         for monitor in self.monitors.values():
             monitor.subscribe(listener)
+
+    def add(self, monitor: HealthMonitor) -> None:
+        """Watch one more source (the data disk beside the devices): it gets every listener
+        subscribed so far and starts polling if the others already do."""
+        if monitor.name in self.monitors:
+            raise ValueError(f"a monitor named {monitor.name} exists")
+        for listener in self._listeners:
+            monitor.subscribe(listener)
+        self.monitors[monitor.name] = monitor
+        if self._started:
+            monitor.start()
 
     def poll_all(self) -> dict[str, DeviceStatus]:
         return {name: m.poll_once() for name, m in self.monitors.items()}
@@ -132,9 +151,135 @@ class DeviceHealth:
         return [n for n, m in self.monitors.items() if m.required and not m.status.usable]
 
     def start(self) -> None:
-        for monitor in self.monitors.values():
+        self._started = True
+        for monitor in list(self.monitors.values()):
             monitor.start()
 
     def stop(self) -> None:
-        for monitor in self.monitors.values():
+        self._started = False
+        for monitor in list(self.monitors.values()):
             monitor.stop()
+
+    def summary(self) -> dict[str, str]:
+        """``{name: "state reason"}`` for the heartbeat (no details: they may name paths)."""
+        return {name: summarize(status) for name, status in self.snapshot().items()}
+
+
+def summarize(status: DeviceStatus) -> str:
+    return f"{status.state.value} {status.reason}".strip()[:64]
+
+
+# ---------------------------------------------------------------- the data disk
+DISK: Final = "disk"
+DISK_LOW_KEY: Final = "device.disk.low"
+MB: Final = 1024 * 1024
+
+
+class DiskSpace:
+    """Free space where the outbox lives, as a status source for a ``disk`` monitor (required):
+    below ``fail_mb`` it is a FAULT, so the terminal goes out of service (a translated reason)
+    *before* an enqueue meets a full disk, and comes back by itself once space is freed.
+    The detail names the threshold, not the changing free figure (listeners hear changes only)."""
+
+    def __init__(self, path: Path, *, fail_mb: int,
+                 usage: Callable[[Path], Any] = shutil.disk_usage) -> None:
+        self.path = path
+        self.fail_mb = fail_mb
+        self._usage = usage
+
+    def free_bytes(self) -> int:
+        probe = self.path
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        return int(self._usage(probe)[2])
+
+    def status(self) -> DeviceStatus:
+        try:
+            free = self.free_bytes()
+        except OSError as err:
+            return DeviceStatus(DeviceState.UNKNOWN, DISK_LOW_KEY, f"cannot stat: {err.strerror}")
+        if free < self.fail_mb * MB:
+            return DeviceStatus(DeviceState.FAULT, DISK_LOW_KEY, f"below {self.fail_mb} MB free")
+        return DeviceStatus(DeviceState.OK)
+
+
+def disk_monitor(data_dir: Path, *, fail_mb: int, interval_s: float = 10.0,
+                 usage: Callable[[Path], Any] = shutil.disk_usage) -> HealthMonitor:
+    """The ``disk`` monitor for :meth:`DeviceHealth.add` (``[diagnostics] disk_fail_mb``)."""
+    return HealthMonitor(DISK, DiskSpace(data_dir, fail_mb=fail_mb, usage=usage),
+                         interval_s=interval_s, timeout_s=5.0, required=True)
+
+
+# ---------------------------------------------------------------- for the sync process
+HEALTH_FILE: Final = "health.json"
+
+
+class HealthPublisher:
+    """Writes the app's device health to ``<data_dir>/health.json`` on every change and every
+    ``refresh_s`` (so a reader can tell a dead app from a quiet one): ``kiosk sync`` runs in
+    another process and puts it in the heartbeat. Names, states and reason keys only."""
+
+    def __init__(self, health: DeviceHealth, data_dir: Path, *, refresh_s: float = 30.0,
+                 wall: Callable[[], float] = time.time) -> None:
+        self.health = health
+        self.path = data_dir / HEALTH_FILE
+        self.refresh_s = refresh_s
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failed = False
+        health.subscribe(self._on_change)
+
+    def _on_change(self, _name: str, _old: DeviceStatus, _new: DeviceStatus) -> None:
+        self.write()
+
+    def write(self) -> None:
+        body = {"at": self._wall(), "devices": self.health.summary()}
+        data = json.dumps(body, sort_keys=True).encode("utf-8")
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                tmp = self.path.with_name(self.path.name + ".tmp")
+                tmp.write_bytes(data)
+                tmp.replace(self.path)
+            except OSError as err:  # a full disk: the disk monitor reports it; log once
+                if not self._failed:
+                    log.warning("device health not published: %s", err.strerror or type(err).__name__)
+                self._failed = True
+                return
+            self._failed = False
+
+    def start(self) -> HealthPublisher:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="health-publisher", daemon=True)
+            self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            self.write()
+            if self._stop.wait(self.refresh_s):
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+        self.path.unlink(missing_ok=True)  # no app: no health to report
+
+
+def read_published(data_dir: Path, *, wall: Callable[[], float] = time.time
+                   ) -> tuple[dict[str, str], float] | None:
+    """``(devices, age in seconds)`` from :class:`HealthPublisher`'s file; None without one."""
+    try:
+        body = json.loads((data_dir / HEALTH_FILE).read_bytes())
+        devices = {str(k)[:32]: str(v)[:64] for k, v in dict(body["devices"]).items()}
+        return devices, max(0.0, wall() - float(body["at"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        log.info("published device health unreadable: %s", type(err).__name__)
+        return None

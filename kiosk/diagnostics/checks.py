@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 import kiosk
-from kiosk.devices.health import DeviceHealth
+from kiosk.devices.health import DISK, DeviceHealth
 from kiosk.devices.status import DeviceState, DeviceStatus
 from kiosk.diagnostics.report import Check, DiagReport, Level, Scalar
 from kiosk.errors import KioskError
@@ -185,6 +185,8 @@ def check_devices(health: DeviceHealth, *, poll: bool, history: DeviceErrorHisto
     statuses = health.poll_all() if poll else health.snapshot()
     out = []
     for name, status in statuses.items():
+        if name == DISK:
+            continue  # the data disk's monitor: reported by check_disk, with its figures
         required = health.monitors[name].required
         if status.state is DeviceState.OK:
             level = Level.OK
@@ -238,19 +240,54 @@ def check_integrity(outbox: QueueSource) -> Check:
                  "diag.integrity_failed", (("result", result[:500]),))
 
 
-def check_sync(status: Mapping[str, Any] | None, secrets: SessionSecrets | None) -> Check:
+def _age_s(stamp: object, now: dt.datetime) -> float | None:
+    if not stamp:
+        return None
+    try:
+        then = dt.datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=dt.UTC)
+    return max(0.0, (now - then).total_seconds())
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    s = int(seconds)
+    if s < 120:
+        return f"{s} s ago"
+    if s < 7200:
+        return f"{s // 60} min ago"
+    return f"{s // 3600} h {s % 3600 // 60} min ago"
+
+
+def check_sync(status: Mapping[str, Any] | None, secrets: SessionSecrets | None,
+               now: dt.datetime | None = None) -> Check:
+    """The last sync result. A network loss shows here (``sync.offline``, with how long ago the
+    last success was) and stays visible as ``last_outage_s`` after the link is back."""
     if status is None:
         return Check("sync", "sync", Level.SKIPPED, False, "no sync status available")
-    data = tuple((str(k), None if v is None else _r(v, secrets)[:300]) for k, v in status.items())
+    at = now or _utcnow()
+    data: list[tuple[str, Scalar]] = [(str(k), None if v is None else _r(v, secrets)[:300])
+                                      for k, v in status.items()]
     last_ok, last_error = status.get("last_ok_at"), status.get("last_error")
     if not last_ok and not last_error:
-        return Check("sync", "sync", Level.WARN, False, "never synced", "diag.sync_error", data)
+        return Check("sync", "sync", Level.WARN, False, "never synced", "diag.sync_error", tuple(data))
     # sync.last_error is "<timestamp> <keys>"; it is current when newer than the last success
     error_at = str(last_error).split(" ", 1)[0] if last_error else ""
+    ok_age, error_age = _age_s(last_ok, at), _age_s(error_at, at)
+    data += [("last_ok_age_s", None if ok_age is None else round(ok_age, 1)),
+             ("last_error_age_s", None if error_age is None else round(error_age, 1))]
     if last_error and (not last_ok or error_at > str(last_ok)):
-        return Check("sync", "sync", Level.WARN, False, f"last sync failed: {_r(last_error, secrets)[:120]}",
-                     "diag.sync_error", data)
-    return Check("sync", "sync", Level.OK, False, f"last sync ok at {last_ok}", "", data)
+        return Check("sync", "sync", Level.WARN, False,
+                     f"last sync failed: {_r(last_error, secrets)[:120]}; last success {_ago(ok_age)}",
+                     "diag.sync_error", tuple(data))
+    summary = f"last sync ok at {last_ok} ({_ago(ok_age)})"
+    if error_age is not None:
+        summary += f"; last failure {_ago(error_age)}: {_r(str(last_error).partition(' ')[2], secrets)[:60]}"
+    return Check("sync", "sync", Level.OK, False, summary, "", tuple(data))
 
 
 def check_link(link_test: LinkTest | None) -> Check:
@@ -288,7 +325,10 @@ def check_disk(path: Path | None, thresholds: Thresholds,
         ("free_percent", round(percent, 1)))
     summary = f"{free // MB} MB free of {total // MB} MB ({percent:.0f} %) at {probe}"
     if free < thresholds.disk_fail_mb * MB:
-        return Check("disk", "system", Level.FAIL, True, summary, "diag.disk_low", data)
+        # the app's disk monitor (same threshold) has taken the terminal out of service
+        return Check("disk", "system", Level.FAIL, True,
+                     f"{summary}: below {thresholds.disk_fail_mb} MB, new applications stopped",
+                     "diag.disk_low", (*data, ("fail_below_mb", thresholds.disk_fail_mb)))
     if free < thresholds.disk_warn_mb * MB or percent < thresholds.disk_warn_percent:
         return Check("disk", "system", Level.WARN, True, summary, "diag.disk_low", data)
     return Check("disk", "system", Level.OK, True, summary, "", data)
@@ -377,7 +417,7 @@ def run_checks(
                             f"outbox unavailable: {outbox_error.key} {detail}"[:160], outbox_error.key))
     else:
         checks.append(Check("store", "store", Level.SKIPPED, False, "outbox not checked"))
-    checks.append(check_sync(sync_status, secrets))
+    checks.append(check_sync(sync_status, secrets, now()))
     checks.append(check_link(link_test))
     checks.append(check_disk(data_dir, limits, disk_usage))
     checks.append(check_memory(meminfo(), rss(), limits))

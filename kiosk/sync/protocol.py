@@ -186,8 +186,18 @@ class StatusFeed(_Model):
 
 
 class TerminalConfigDoc(_Model):
-    """The terminal config document the back office publishes (``/documents/config``)."""
+    """The terminal config document the back office publishes (``/documents/config``).
 
+    ``settings`` are config sections and keys exactly as in the terminal's TOML (``{"session":
+    {"idle_timeout_s": 60}}``), limited to the allow-list of :mod:`kiosk.remote_config`; the
+    terminal validates them over its local file with the same models, stages them and restarts
+    into them (rolled back automatically when the app does not start healthy). ``version`` is
+    assigned by the back office, increasing with every publication. The other fields apply live
+    without a restart.
+    """
+
+    version: Annotated[int, Field(ge=0)] = 0
+    settings: dict[str, Any] = {}
     heartbeat_s: Annotated[float, Field(ge=10, le=3600)] | None = None
     services: tuple[str, ...] | None = None  # item codes offered; None = keep the local list
     out_of_service: bool = False
@@ -206,6 +216,18 @@ class Heartbeat(_Model):
     oldest_unsent_age_s: Annotated[float, Field(ge=0)] | None = None
     disk_free_bytes: Annotated[int, Field(ge=0)]
     catalog_version: Annotated[str, Field(max_length=32)] = ""
+    # how old ``devices`` is when another process (the app) reported it; None: measured here
+    devices_age_s: Annotated[float, Field(ge=0)] | None = None
+    # the link as the terminal saw it: seconds since the last fully successful sync cycle and
+    # the last failed one with its error keys (e.g. "sync.offline"), so an outage shows in the
+    # first heartbeat after the link is back
+    last_sync_ok_age_s: Annotated[float, Field(ge=0)] | None = None
+    last_sync_error_age_s: Annotated[float, Field(ge=0)] | None = None
+    last_sync_error: Annotated[str, Field(max_length=200)] = ""
+    # the remote config the app runs ("v3 1a2b3c4d5e6f", "" = the local file alone) and its
+    # state ("good", "pending v4", "trial v4", "rolled back v4: …", "config refused: <key path>")
+    config_version: Annotated[str, Field(max_length=64)] = ""
+    config_state: Annotated[str, Field(max_length=300)] = ""
 
 
 class HeartbeatAck(_Model):

@@ -13,7 +13,9 @@ One cycle (:meth:`SyncWorker.run_once`):
 2. **pull status** updates for this terminal's submissions (cursor in the store's ``meta``);
 3. **pull documents** (catalog, terminal config) with ETags; a catalog is validated with
    :func:`~kiosk.catalog.parse_catalog` before it replaces the local copy: a bad one is refused
-   and reported, the old one stays;
+   and reported, the old one stays. A config document's ``settings`` go to ``stage_config``
+   (:meth:`kiosk.remote_config.RemoteConfigStore.stage`: allow-list and the full config model
+   over the local file, then staged as pending); a refusal there refuses the document the same way;
 4. **heartbeat** when due: device health, queue figures, disk free, version; no personal data.
 
 At most one sync process runs per data directory (:class:`SyncLock`); when it starts, claims
@@ -45,6 +47,7 @@ from pydantic import ValidationError
 from kiosk import __version__
 from kiosk.catalog import Catalog, CatalogError, parse_catalog
 from kiosk.config import SyncConfig
+from kiosk.devices.health import read_published
 from kiosk.errors import KioskError, KnownError
 from kiosk.store.keyring_backend import atomic_write
 from kiosk.store.models import SubmissionRow
@@ -82,6 +85,19 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("catalog", "config")
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _age(stamp: str | None, now: dt.datetime) -> float | None:
+    """Seconds from an ISO ``stamp`` (the worker's meta values) to ``now``; None if unusable."""
+    if not stamp:
+        return None
+    try:
+        then = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=dt.UTC)
+    return round(max(0.0, (now - then).total_seconds()), 1)
 
 
 class SyncLock:
@@ -147,6 +163,8 @@ class SyncWorker:
         health: Callable[[], Mapping[str, str]] = dict,
         on_catalog: Callable[[Catalog], None] | None = None,
         on_config: Callable[[TerminalConfigDoc], None] | None = None,
+        stage_config: Callable[[Mapping[str, Any], str], str | None] | None = None,
+        config_status: Callable[[], tuple[str, str]] | None = None,
         backoff: Backoff | None = None,
         now: Now = _utcnow,
         lease_s: float | None = None,
@@ -159,6 +177,8 @@ class SyncWorker:
         self._health = health
         self._on_catalog = on_catalog
         self._on_config = on_config
+        self._stage_config = stage_config  # (content, etag) → None when staged, else the problems
+        self._config_status = config_status  # → (config_version, config_state) for the heartbeat
         self.backoff = backoff or Backoff(config.backoff_base_s, config.backoff_cap_s)
         self._now = now
         self._lease_s = (lease_s if lease_s is not None
@@ -450,6 +470,8 @@ class SyncWorker:
                 continue
             content, etag = found
             problem = self._validate_document(kind, content)
+            if problem is None and kind == "config" and self._stage_config is not None:
+                problem = self._stage_config(content, etag)
             if problem is not None:
                 report.documents_refused.append(kind)
                 report.errors.append(f"sync.{kind}_invalid")
@@ -507,16 +529,41 @@ class SyncWorker:
         with self._locked() as box:
             stats = box.stats()
             data_dir = box.blobs.dir.parent
+            last_ok, last_error = box.get_meta(META_LAST_OK), box.get_meta(META_LAST_ERROR)
+        now = self._now()
+        devices = {str(k)[:32]: str(v)[:64] for k, v in self._health().items()}
+        devices_age: float | None = None
+        if not devices:  # `kiosk sync` beside the app: the app publishes its device health
+            published = read_published(data_dir)
+            if published is not None:
+                devices, devices_age = published
+        error_at, _, error_keys = (last_error or "").partition(" ")
         return Heartbeat(
-            sent_at=self._now(),
+            sent_at=now,
             app_version=__version__,
-            devices={str(k)[:32]: str(v)[:64] for k, v in self._health().items()},
+            devices=devices,
             queue_depth=int(stats["unsent"]),
             parked=int(stats["parked"]),
             oldest_unsent_age_s=stats["oldest_unsent_age_s"],
             disk_free_bytes=shutil.disk_usage(data_dir).free,
             catalog_version=self._catalog_version()[:32],
+            devices_age_s=None if devices_age is None else round(devices_age, 1),
+            last_sync_ok_age_s=_age(last_ok, now),
+            last_sync_error_age_s=_age(error_at, now),
+            last_sync_error=error_keys[:200],
+            **self._config_fields(),
         )
+
+    def _config_fields(self) -> dict[str, str]:
+        """``config_version`` / ``config_state`` of the remote config (kiosk.remote_config)."""
+        if self._config_status is None:
+            return {}
+        try:
+            version, state = self._config_status()
+        except Exception:  # the heartbeat goes out without them rather than not at all
+            log.exception("remote config status could not be read for the heartbeat")
+            return {}
+        return {"config_version": version[:64], "config_state": state[:300]}
 
     def send_heartbeat(self) -> None:
         ack = self.client.heartbeat(self.heartbeat_payload())
@@ -529,5 +576,6 @@ class SyncWorker:
         with self._locked() as box:
             meta = {k: box.get_meta(k) for k in (
                 META_STATUS_CURSOR, META_LAST_OK, META_LAST_ERROR, META_LAST_HEARTBEAT,
-                "sync.etag.catalog", "sync.etag.config", "sync.refused_etag.catalog", "sync.refused.catalog")}
+                "sync.etag.catalog", "sync.etag.config", "sync.refused_etag.catalog", "sync.refused.catalog",
+                "sync.refused_etag.config", "sync.refused.config")}
             return {"stats": box.stats(), "backlog": box.sync_backlog(), "meta": meta}
