@@ -68,6 +68,11 @@ class Catalog:
     def _index(self) -> SearchIndex:
         return SearchIndex(self.document.items)
 
+    def warm(self) -> None:
+        """Build the search index now (it is otherwise built by the first search): the kiosk
+        calls this off the GUI thread at start."""
+        _ = self._index
+
     def search(
         self, query: str, *, items: Sequence[ServiceItem] | None = None, limit: int = 20
     ) -> list[ServiceItem]:

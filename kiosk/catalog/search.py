@@ -22,8 +22,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from pypinyin import Style, lazy_pinyin
-
 from kiosk.catalog.model import ServiceItem
 
 # tiers (lower is better)
@@ -56,6 +54,10 @@ def _pinyin_query(query: str) -> str:
 
 
 def _syllables(text: str) -> list[str]:
+    # pypinyin loads its phrase dictionaries on import (~0.4 s): when the first index is built
+    # (the kiosk warms it after its first frame), not when the catalogue module is imported
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
     return [s.lower() for s in syllables if s.isalpha()]
 

@@ -10,6 +10,11 @@
   ``begin_submit()`` and ``submit_succeeded/failed``; its result comes back queued.
 * Printing (the receipt, the A4 copy) runs on a second pool: a slow printer never holds up
   the next citizen's commit. :attr:`printDone` brings back ``(job, message key or "")``.
+* :meth:`in_background` runs start-up work (opening devices, the admin services) on its own
+  thread after the first frame and hands the result to a callback on the GUI thread.
+* The capture worker (:class:`kiosk.capture.live.LiveCapture`, its own thread) hands every
+  analysed camera frame to :meth:`deliver_capture_frame`; :attr:`captureFrame` brings it to
+  the capture view model.
 * :attr:`card_wanted` is set by the view model while a screen wants an ID card; the reader's
   poll thread waits on it.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 
@@ -91,6 +97,8 @@ class JourneyBridge(QObject):
     submitFailed = Signal(str)  # message key
     backInService = Signal()
     printDone = Signal(str, str)  # job ("receipt", "a4"), message key ("" = printed)
+    captureFrame = Signal(object)  # kiosk.capture.live.LiveFrame (the capture worker's thread)
+    _backgroundDone = Signal(object, object)  # (callback, result): see in_background
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +107,29 @@ class JourneyBridge(QObject):
         self._print_pool = QThreadPool(self)
         self._print_pool.setMaxThreadCount(1)  # one printer at a time
         self.card_wanted = threading.Event()
+        connect_queued(self._backgroundDone, self._finish_background)
+
+    # ------------------------------------------------------------------ start-up work
+
+    def in_background(self, name: str, work: Callable[[], Any],
+                      done: Callable[[Any], object]) -> threading.Thread:
+        """``work()`` on a new thread ``name``; ``done(result)`` on the GUI thread. An error
+        in ``work`` is logged and takes the terminal out of service (``unexpected``)."""
+        def run() -> None:
+            try:
+                result = work()
+            except Exception:
+                log.exception("%s failed", name)
+                self.deliver_out_of_service("unexpected")
+                return
+            self._backgroundDone.emit(done, result)
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        thread.start()
+        return thread
+
+    def _finish_background(self, done: Callable[[Any], object], result: Any) -> None:
+        done(result)
 
     # ------------------------------------------------------------------ from any thread
 
@@ -121,6 +152,10 @@ class JourneyBridge(QObject):
     def deliver_out_of_service(self, key: str) -> None:
         """A required device failed (or the environment did): the out-of-service screen."""
         self.outOfService.emit(key)
+
+    def deliver_capture_frame(self, frame: object) -> None:
+        """The live capture worker analysed a frame (preview, outline, guidance, maybe a page)."""
+        self.captureFrame.emit(frame)
 
     def deliver_back_in_service(self) -> None:
         """Every required device works again: a device-caused out-of-service screen ends."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ __all__ = ["run_kiosk"]
 log = logging.getLogger(__name__)
 
 _FATAL_EXIT_MS = 8000
-_DEVICES_READY_S = 5.0  # the first health poll of every device, before the first screen
+_START_AFTER_MS = 2000  # devices open after the first frame, or after this at the latest
 
 
 class _BackOffice:
@@ -70,6 +71,45 @@ class _BackOffice:
             self.services.stop()
 
 
+class _LateDevices:
+    """The journey's device availability until the devices are open (after the first frame):
+    nothing is usable yet (unknown counts as down), then the health monitors answer."""
+
+    def __init__(self) -> None:
+        self.health: Any = None
+
+    def available(self, device: Any) -> bool:
+        health = self.health
+        return health is not None and bool(health.available(device))
+
+
+@dataclasses.dataclass
+class _Started:
+    """What ``run_kiosk``'s start-up thread opened (each closed at exit, if it got that far)."""
+
+    hardware: Devices | None = None
+    link: Any = None  # kiosk.ui.devices.DeviceLink
+    output: Any = None  # kiosk.ui.devices.ReceiptOutput
+    back: _BackOffice | None = None
+    services: Any = None  # kiosk.ui.models.admin.AdminServices
+    thread: threading.Thread | None = None
+    ready: threading.Event = dataclasses.field(default_factory=threading.Event)
+
+
+def _synthetic_page(material: str, page: int) -> bytes:
+    # kiosk.demo pulls in the demo's back office (FastAPI, SQLAlchemy): imported when first
+    # used, not before the first frame
+    from kiosk.demo import synthetic_page
+
+    return synthetic_page(material, page)
+
+
+def _simulated_card(*args: Any, **kwargs: Any) -> Any:
+    from kiosk.demo import simulated_card
+
+    return simulated_card(*args, **kwargs)
+
+
 def _exit_after_first_frame(app: Any, window: Any) -> None:
     """Cold-start benchmark hook: print the monotonic time of the first frame swapped while
     the attract screen is shown, then quit with 0."""
@@ -105,11 +145,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
-    from kiosk.demo import simulated_card, synthetic_page
     from kiosk.ui import i18n
-    from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
-    from kiosk.ui.driver import ScriptDriver
-    from kiosk.ui.models.admin import services_for
     from kiosk.ui.speech import TextToSpeech
     from kiosk.ui.watchdog_qt import QtWatchdog
     from kiosk.ui.window import KioskWindow, prepare_environment
@@ -127,45 +163,76 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     assert isinstance(app, QGuiApplication)  # noqa: S101 - a widgets app is one too
     core = build_core(config, log_to_stderr=script is None)
-    hardware: Devices | None = None
-    link: DeviceLink | None = None
-    back: _BackOffice | None = None
+    late = _LateDevices()
+    started = _Started()
     window: KioskWindow | None = None
     try:
-        if devices is None:
-            hardware = open_devices(config, strict=False)
-            link = DeviceLink(hardware)
-            hardware.health.start()
-            if not link.wait_ready(_DEVICES_READY_S):
-                log.warning("not every device answered its first status poll in time")
         clock: Clock = FakeClock(SystemClock().now()) if script is not None else SystemClock()
         journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
-                          devices=devices or hardware.health,  # type: ignore[union-attr]
-                          secrets=core.secrets, owner_verifier=core.outbox)
+                          devices=devices or late, secrets=core.secrets,
+                          owner_verifier=core.outbox)
         window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
-                             page_source=synthetic_page, orientation=orientation,  # type: ignore[arg-type]
+                             page_source=_synthetic_page, orientation=orientation,  # type: ignore[arg-type]
                              tick_ms=0 if script is not None else 1000,
                              speak=None if script is not None else TextToSpeech())
-        if hardware is not None and link is not None:
-            window.session.attach_output(ReceiptOutput(
-                hardware.receipt_printer, hardware.a4_printer,
-                qr_key=receipt_qr_key(build_keyring(config)), terminal_code=config.terminal.code))
-            link.start(window.bridge)
-        if backoffice if backoffice is not None else (config.profile == "demo" and script is None):
-            back = _BackOffice(config, core.outbox)
         if attach is not None:
             attach(window.bridge)
-        window.admin.set_services(services_for(  # the hidden admin mode (issue 7)
-            config, core, devices=hardware,
-            sync_now=back.sync_once if back is not None else None))
+        with_backoffice = backoffice if backoffice is not None else (
+            config.profile == "demo" and script is None)
+
+        def start_up() -> _Started:
+            """On the ``kiosk-start`` thread, after the first frame was asked for: the devices
+            (opening ports, the simulators' channels), their first health polls, the admin
+            services (keyring, PIN file, link test) and the demo's back office. Until it is
+            done the attract screen shows, devices count as not polled yet (unknown = down,
+            DeviceLink.required_down: not out of service) and admin mode waits."""
+            from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
+            from kiosk.ui.models.admin import services_for
+
+            if devices is None:
+                started.hardware = hardware = open_devices(config, strict=False)
+                started.link = DeviceLink(hardware)
+                hardware.health.start()
+                started.output = ReceiptOutput(
+                    hardware.receipt_printer, hardware.a4_printer,
+                    qr_key=receipt_qr_key(build_keyring(config)),
+                    terminal_code=config.terminal.code)
+            if with_backoffice:
+                started.back = _BackOffice(config, core.outbox)
+            started.services = services_for(  # the hidden admin mode (issue 7)
+                config, core, devices=started.hardware,
+                sync_now=started.back.sync_once if started.back is not None else None)
+            return started
+
+        def serve(done: _Started) -> None:
+            """On the GUI thread: wire what start_up opened to the window."""
+            assert window is not None  # noqa: S101
+            if done.hardware is not None and done.link is not None:
+                late.health = done.hardware.health
+                window.session.attach_output(done.output)
+                done.link.start(window.bridge)
+                window.bridge.on_device_status()  # re-derive the greyed-out items
+            window.admin.set_services(done.services)
+            done.ready.set()
+            log.info("devices and admin services up")
+
         if script is not None:
+            from PySide6.QtCore import QEventLoop
+
+            from kiosk.ui.driver import ScriptDriver
+
             steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))
             window.show(fullscreen=False)
+            waiting = QEventLoop()
+            started.thread = window.bridge.in_background(
+                "kiosk-start", start_up, lambda done: (serve(done), waiting.quit()))
+            if not started.ready.is_set():
+                waiting.exec()
             assert isinstance(clock, FakeClock)  # noqa: S101
             driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
-                                  card_factory=simulated_card,
-                                  card_reader=(hardware.simulators.get("id_card_reader")
-                                               if hardware is not None else None))
+                                  card_factory=_simulated_card,
+                                  card_reader=(started.hardware.simulators.get("id_card_reader")
+                                               if started.hardware is not None else None))
             failures = driver.run(steps)
             log.info("script %s: %d step(s), %d failed, %d screenshot(s)", script.name,
                      len(steps), failures, len(driver.shots))
@@ -181,17 +248,28 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         if os.environ.get("KIOSK_EXIT_AFTER_FIRST_FRAME") == "1":  # bench/ui_speed.py
             _exit_after_first_frame(app, window)
         window.show(fullscreen=fullscreen)
+        # the first frame first (cold start ≤ 1.5 s), then the devices, on their own thread
+        def begin() -> None:
+            assert window is not None  # noqa: S101
+            if started.thread is None:
+                window.view.frameSwapped.disconnect(begin)
+                started.thread = window.bridge.in_background("kiosk-start", start_up, serve)
+
+        window.view.frameSwapped.connect(begin)
+        QTimer.singleShot(_START_AFTER_MS, begin)  # a window that is never exposed
         watchdog.ready(f"serving as {config.terminal.id}")
         return app.exec()
     finally:
-        if link is not None:
-            link.close()  # no more deliveries to the bridge
+        if started.thread is not None:
+            started.thread.join(60)  # what a cut-short start-up opened is closed below
+        if started.link is not None:
+            started.link.close()  # no more deliveries to the bridge
         if window is not None:
             window.close()  # waits for the commit and print workers
-        if back is not None:
-            back.stop()
-        if hardware is not None:
-            hardware.close()
+        if started.back is not None:
+            started.back.stop()
+        if started.hardware is not None:
+            started.hardware.close()
         core.close()
 
 

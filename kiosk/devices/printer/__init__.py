@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# before python-escpos is imported (kiosk.devices.printer.escpos): its capabilities cache
+from kiosk.devices.printer import _escpos_cache  # noqa: F401  # isort: skip
+
 from kiosk.devices.config import (
     A4PrinterConfig,
     CupsPrinterConfig,
