@@ -197,6 +197,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                     hardware.receipt_printer, hardware.a4_printer,
                     qr_key=receipt_qr_key(build_keyring(config)),
                     terminal_code=config.terminal.code)
+            core.catalog.warm()  # the search index (pypinyin), before the first search
             if with_backoffice:
                 started.back = _BackOffice(config, core.outbox)
             started.services = services_for(  # the hidden admin mode (issue 7)
@@ -224,8 +225,12 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             steps: list[dict[str, Any]] = json.loads(script.read_text(encoding="utf-8"))
             window.show(fullscreen=False)
             waiting = QEventLoop()
-            started.thread = window.bridge.in_background(
-                "kiosk-start", start_up, lambda done: (serve(done), waiting.quit()))
+
+            def serve_then_run(done: _Started) -> None:
+                serve(done)
+                waiting.quit()
+
+            started.thread = window.bridge.in_background("kiosk-start", start_up, serve_then_run)
             if not started.ready.is_set():
                 waiting.exec()
             assert isinstance(clock, FakeClock)  # noqa: S101
