@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -91,6 +92,16 @@ class LockState:
     locked_until: dt.datetime | None = None
 
 
+def is_weak_pin(pin: str) -> bool:
+    """All one digit (``111111``) or a run up or down, wrapping round (``123456``, ``654321``,
+    ``890123``): the first PINs anyone tries."""
+    digits = [int(c) for c in pin]
+    if len(set(digits)) == 1:
+        return True
+    steps = {(b - a) % 10 for a, b in itertools.pairwise(digits)}
+    return steps in ({1}, {9})
+
+
 class AdminPin:
     """Set, verify and change the admin PIN with a durable lockout."""
 
@@ -126,6 +137,8 @@ class AdminPin:
         p = self.policy
         if not (pin.isascii() and pin.isdigit() and p.min_length <= len(pin) <= p.max_length):
             raise KnownError("admin.pin_invalid", f"a PIN is {p.min_length}-{p.max_length} digits")
+        if is_weak_pin(pin):
+            raise KnownError("admin.pin_weak", "all one digit, or a run of digits")
 
     def set_pin(self, pin: str, *, actor: str = "technician") -> None:
         """Set the PIN from a trusted place (the root shell at install/enrolment)."""
@@ -216,10 +229,19 @@ class AdminPin:
         return EntryResult(Outcome.WRONG, left)
 
     def change(self, old: str, new: str) -> EntryResult:
-        """Change the PIN from the admin screen: the old PIN counts as an entry attempt."""
-        self._check_format(new)
+        """Change the PIN from the admin screen: the old PIN counts as an entry attempt.
+        A new PIN against the policy raises (``admin.pin_invalid`` / ``admin.pin_weak``) before
+        the old one is checked, and is audited as refused (never the digits)."""
+        try:
+            self._check_format(new)
+        except KnownError as err:
+            self._audit.append("admin.pin_change", "refused", {"reason": err.key})
+            raise
         result = self.verify(old, action="admin.pin_change")
         if result.ok:
+            if new == old:  # old just matched: the new PIN is the current one
+                self._audit.append("admin.pin_change", "refused", {"reason": "admin.pin_weak"})
+                raise KnownError("admin.pin_weak", "the new PIN is the current one")
             self._ring.set_password(SERVICE, PIN_ENTRY, self._hasher.hash(new))
             self._audit.append("admin.pin_changed", "ok", {})
         return result
