@@ -60,6 +60,28 @@ def test_attract_language_home_and_switches(ui: Ui) -> None:
     assert find_item(ui.window.root, "staffBanner") is not None
 
 
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_the_terminal_name_stays_in_the_header_in_care_mode(
+        qapp: object, tmp_path: Path, orientation: str) -> None:
+    ui = open_ui(qapp, tmp_path, orientation=orientation)
+    try:
+        _to_catalog(ui, "en")
+        name = ui.session.terminalName
+        assert name
+
+        def shown() -> list[str]:
+            return [str(item.property("text")) for item in walk_items(ui.window.root)
+                    if item.objectName() in ("terminalName", "terminalNameLine")
+                    and item.isVisible() and item.width() > 0]
+
+        assert shown() == [name]
+        ui.driver.tap("careMode")
+        assert ui.window.theme.careMode
+        assert shown() == [name]
+    finally:
+        ui.close()
+
+
 def test_grabbed_frames_have_the_orientation_size(qapp: object, tmp_path: Path) -> None:
     ui = open_ui(qapp, tmp_path, orientation="landscape")
     try:

@@ -8,12 +8,26 @@ Rectangle {
         id: column
         anchors { left: parent.left; right: parent.right; top: parent.top; margins: 12 }
         spacing: 10
+        // care mode's larger buttons may leave no room beside them: the terminal's name then
+        // goes on a line of its own above them (a citizen must always see where they are)
+        readonly property bool nameInline: tools.width < width - 160
+        KText {
+            objectName: "terminalNameLine"
+            visible: !column.nameInline
+            width: parent.width
+            text: session.terminalName
+            color: Theme.onHeader
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+            elide: Text.ElideRight
+            wrapMode: Text.NoWrap
+        }
         Item {
             width: parent.width
             height: Theme.minTouch
             KText {
-                // care mode's larger buttons may leave no room: then the buttons win
-                visible: tools.width < parent.width - 160
+                objectName: "terminalName"
+                visible: column.nameInline
                 anchors { left: parent.left; verticalCenter: parent.verticalCenter;
                           right: tools.left; rightMargin: 12 }
                 text: session.terminalName
