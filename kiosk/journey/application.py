@@ -72,6 +72,13 @@ class ApplicationSteps(JourneyCore):
         """A document from the card reader, the gov-app QR or an MRZ."""
         return self._identify(Intent.IDENTIFY, document)
 
+    @intent(Intent.CARD_READ_FAILED)
+    def card_read_failed(self, key: str) -> None:
+        """The reader saw a card but could not read it (a corrupt frame, a failed check digit,
+        the card moved away): the citizen is told why, and places it again. ``key`` is the
+        driver's message key (``device.idcard.*``); the card's data never comes here."""
+        self._refuse(key if key.startswith("device.idcard.") else "device.idcard.read_failed")
+
     @intent(Intent.ENTER_ID_MANUALLY)
     def enter_id_manually(self, kind: ManualIdKind, number: str, *, name: str = "",
                           name_en: str = "") -> str | None:

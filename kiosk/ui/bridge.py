@@ -90,6 +90,7 @@ class JourneyBridge(QObject):
 
     viewChanged = Signal(object)  # JourneyView
     cardRead = Signal(object)  # IdentityDocument
+    cardFailed = Signal(str)  # message key: a card was there but could not be read
     codeScanned = Signal(str)
     devicesChanged = Signal()
     outOfService = Signal(str)  # message key
@@ -139,6 +140,10 @@ class JourneyBridge(QObject):
     def deliver_card(self, document: IdentityDocument) -> None:
         """The ID-card reader (or the gov-app QR decoder) produced a document."""
         self.cardRead.emit(document)
+
+    def deliver_card_error(self, key: str) -> None:
+        """The reader saw a card but could not read it (``device.idcard.*`` key only)."""
+        self.cardFailed.emit(key)
 
     def deliver_code(self, payload: str) -> None:
         """The code scanner read a QR/bar code (tracking number, USCC)."""

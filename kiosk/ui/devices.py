@@ -42,6 +42,8 @@ __all__ = ["CARD_POLL_S", "DeviceLink", "ReceiptOutput", "receipt_qr_key"]
 log = logging.getLogger(__name__)
 
 CARD_POLL_S: Final = 0.25
+# reader errors that say nothing to a citizen at the card step ("no card" is the normal wait)
+_NOT_FOR_CITIZENS: Final = frozenset({"device.idcard.no_card"})
 RECEIPT_KEY_NAME: Final = "receipt-qr-hmac-key"
 
 
@@ -49,6 +51,7 @@ class BridgeLike(Protocol):
     card_wanted: threading.Event
 
     def deliver_card(self, document: Any) -> None: ...
+    def deliver_card_error(self, key: str) -> None: ...
     def deliver_code(self, payload: str) -> None: ...
     def on_device_status(self, *change: object) -> None: ...
     def deliver_out_of_service(self, key: str) -> None: ...
@@ -171,6 +174,8 @@ class DeviceLink:
                 read = reader.poll()
             except DeviceError as err:
                 log.info("card read failed: %s", err.key)  # the key only: never card data
+                if err.key not in _NOT_FOR_CITIZENS and not self._stop.is_set():
+                    bridge.deliver_card_error(err.key)  # shown at the card step
             except Exception:
                 log.exception("card reader poll crashed")
             else:

@@ -161,3 +161,24 @@ def test_a_required_device_down_takes_the_terminal_out_of_service_and_back(
     finally:
         ui.close()
     assert any("receipt_printer" in m for m in expect_logs.messages())
+
+
+def test_a_card_that_cannot_be_read_is_explained_at_the_card_step(
+        qapp: object, tmp_path: Path, qtbot: Any) -> None:
+    ui = open_device_ui(qapp, tmp_path)
+    try:
+        steps = _business_steps()
+        assert ui.driver.run(steps[:_split_at(steps, "insert_card")]) == 0
+        assert ui.journey.state is State.IDENTIFY and not ui.session.property("error")
+        reader = ui.devices.simulators["id_card_reader"]
+        reader.remove_mid_read()  # the card leaves the reader halfway through the read
+        reader.insert_card("resident")
+        lang = ui.session.property("language")
+        qtbot.waitUntil(lambda: ui.session.property("error")
+                        == translate("device.idcard.removed", lang), timeout=15000)
+        assert ui.journey.state is State.IDENTIFY  # place it again: the read then succeeds
+        reader.insert_card("resident")
+        qtbot.waitUntil(lambda: ui.journey.state is State.FORM, timeout=15000)
+        assert not ui.session.property("error")
+    finally:
+        ui.close()

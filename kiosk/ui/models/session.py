@@ -95,6 +95,7 @@ class SessionModel(QObject):
         self._oos_by_device = False
         bridge.viewChanged.connect(self._on_view, Qt.ConnectionType.QueuedConnection)
         bridge.cardRead.connect(self._on_card, Qt.ConnectionType.QueuedConnection)
+        bridge.cardFailed.connect(self._on_card_failed, Qt.ConnectionType.QueuedConnection)
         bridge.codeScanned.connect(self._on_code, Qt.ConnectionType.QueuedConnection)
         bridge.devicesChanged.connect(self._on_devices, Qt.ConnectionType.QueuedConnection)
         bridge.outOfService.connect(self._on_out_of_service, Qt.ConnectionType.QueuedConnection)
@@ -158,6 +159,13 @@ class SessionModel(QObject):
             self._call(Intent.IDENTIFY_FOR_PICKUP, self._journey.identify_for_pickup, document)
         else:
             log.info("card read in %s: ignored", state.value)
+
+    @Slot(str)
+    def _on_card_failed(self, key: str) -> None:
+        """A card on the reader that could not be read: say why at the card step."""
+        state = self._journey.state
+        if state is State.IDENTIFY or (state is State.RESULT_PICKUP and self._view.pickup is None):
+            self._call(Intent.CARD_READ_FAILED, self._journey.card_read_failed, key)
 
     @Slot()
     def _on_devices(self) -> None:

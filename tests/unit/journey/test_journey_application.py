@@ -359,3 +359,14 @@ def test_rating_store_failure_still_ends(ctx: Ctx, expect_logs: object) -> None:
     assert ctx.journey.rate(1, ["slow"]) == "store.read_only"
     assert ctx.journey.state is State.END
     assert any("store.read_only" in m for m in expect_logs.messages())  # type: ignore[attr-defined]
+
+
+def test_a_failed_card_read_is_shown_and_cleared_by_the_next_read(ctx: Ctx) -> None:
+    _to_identify(ctx)
+    ctx.journey.card_read_failed("device.idcard.checksum")
+    view = ctx.journey.view()
+    assert view.state is State.IDENTIFY and view.error == "device.idcard.checksum"
+    ctx.journey.card_read_failed("store.disk_full")  # not a reader's key: a generic one
+    assert ctx.journey.view().error == "device.idcard.read_failed"
+    assert ctx.journey.identify(card()) is None
+    assert ctx.journey.view().error is None and ctx.journey.state is State.FORM
