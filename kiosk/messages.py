@@ -546,6 +546,16 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "請將材料平放在拍攝區域內。",
         "en": "Please place the document flat in the capture area.",
     },
+    "capture.ready": {
+        "zh-Hans": "已识别材料，请保持不动，即将自动拍摄。",
+        "zh-Hant": "已識別材料，請保持不動，即將自動拍攝。",
+        "en": "Document found. Hold still: it is captured automatically.",
+    },
+    "capture.captured": {
+        "zh-Hans": "本页已拍摄。如有下一页，请换上下一页；拍完请点击“下一步”。",
+        "zh-Hant": "本頁已拍攝。如有下一頁，請換上下一頁；拍完請點擊「下一步」。",
+        "en": "Page captured. Place the next page, or tap Next when you are done.",
+    },
     "qr.malformed": {
         "zh-Hans": "无法识别该二维码，请确认后重新扫描。",
         "zh-Hant": "無法識別該二維碼，請確認後重新掃描。",

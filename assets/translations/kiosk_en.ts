@@ -27,6 +27,18 @@
         <translation>Place the document under the camera, flat and inside the frame</translation>
     </message>
     <message>
+        <source>Starting the camera…</source>
+        <translation>Starting the camera…</translation>
+    </message>
+    <message>
+        <source>Retaking page %1: place it under the camera again</source>
+        <translation>Retaking page %1: place it under the camera again</translation>
+    </message>
+    <message>
+        <source>Keep the old page</source>
+        <translation>Keep the old page</translation>
+    </message>
+    <message>
         <source>Pages: %1 (at least %2, at most %3)</source>
         <translation>Pages: %1 (at least %2, at most %3)</translation>
     </message>
@@ -605,8 +617,8 @@
         <translation>Collect a result</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
-        <translation>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</translation>
+        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
+        <translation>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</translation>
     </message>
     <message>
         <source>Continue</source>

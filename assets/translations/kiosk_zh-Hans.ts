@@ -27,6 +27,18 @@
         <translation>请将材料平放在摄像头下方的框内</translation>
     </message>
     <message>
+        <source>Starting the camera…</source>
+        <translation>正在启动摄像头…</translation>
+    </message>
+    <message>
+        <source>Retaking page %1: place it under the camera again</source>
+        <translation>正在重拍第 %1 页：请将该页重新放到摄像头下方</translation>
+    </message>
+    <message>
+        <source>Keep the old page</source>
+        <translation>保留原页</translation>
+    </message>
+    <message>
         <source>Pages: %1 (at least %2, at most %3)</source>
         <translation>已拍 %1 页（至少 %2 页，最多 %3 页）</translation>
     </message>
@@ -605,7 +617,7 @@
         <translation>结果领取</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
+        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
         <translation>1. 扫描或输入受理编号；2. 将申请人身份证放在读卡区。</translation>
     </message>
     <message>

@@ -27,6 +27,18 @@
         <translation>請將材料平放在攝像頭下方的框內</translation>
     </message>
     <message>
+        <source>Starting the camera…</source>
+        <translation>正在啟動鏡頭…</translation>
+    </message>
+    <message>
+        <source>Retaking page %1: place it under the camera again</source>
+        <translation>正在重拍第 %1 頁：請將該頁重新放到鏡頭下方</translation>
+    </message>
+    <message>
+        <source>Keep the old page</source>
+        <translation>保留原頁</translation>
+    </message>
+    <message>
         <source>Pages: %1 (at least %2, at most %3)</source>
         <translation>已拍 %1 頁（至少 %2 頁，最多 %3 頁）</translation>
     </message>
@@ -605,7 +617,7 @@
         <translation>結果領取</translation>
     </message>
     <message>
-        <source>1. Scan or type the tracking number. 2. Place the applicant's ID card on the reader.</source>
+        <source>1. Scan or type the tracking number. 2. Place the applicant&apos;s ID card on the reader.</source>
         <translation>1. 掃描或輸入受理編號；2. 將申請人身份證放在讀卡區。</translation>
     </message>
     <message>

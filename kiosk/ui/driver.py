@@ -3,11 +3,13 @@ saves a screenshot per step.
 
 Steps use the headless demo's vocabulary where it makes sense, performed as a citizen would:
 ``start`` taps the attract screen, ``fill`` types into the form's fields (input-method commits,
-which is what the on-screen keyboard sends) and taps the choices, ``capture`` taps "capture
-page"; ``insert_card`` places the card on the GA 467 reader simulator (``card_reader``) so
-that it travels through the real driver and the UI's poll thread, then lifts it once the
-screen has taken it (without a simulator: the seeded card is handed to the bridge from another
-thread, as the reader thread does). UI-level steps::
+which is what the on-screen keyboard sends) and taps the choices, ``capture`` places each page
+under the simulated camera and waits for the live pipeline to auto-capture it (without a
+camera: taps "capture page"), ``retake`` re-captures one page; ``insert_card`` places the
+card on the GA 467 reader simulator (``card_reader``) so that it travels through the real
+driver and the UI's poll thread, then lifts it once the screen has taken it (without a
+simulator: the seeded card is handed to the bridge from another thread, as the reader thread
+does). UI-level steps::
 
     {"do": "tap", "name": "<objectName>"}
     {"do": "type", "name": "<objectName>", "text": "…"}   an input-method commit into a field
@@ -15,6 +17,8 @@ thread, as the reader thread does). UI-level steps::
     {"do": "expect", "screen": "form"}            fails the step if another screen shows
     {"do": "wait", "seconds": 120}                 the accelerated clock; ticks once a second
     {"do": "shot", "name": "after-wipe"}           an extra screenshot
+    {"do": "capture", "material": "articles", "pages": 2, "finish": false}   stay on the screen
+    {"do": "retake", "page": 1}                    re-capture page 1 of the material on screen
 """
 
 from __future__ import annotations
@@ -247,9 +251,9 @@ class ScriptDriver:
         elif name == "fill":
             self.fill(a["values"])
         elif name == "capture":
-            for _ in range(int(a.get("pages", 1))):
-                self.tap("capturePage")
-            self.tap("finishMaterial")
+            self.capture(a.get("material"), int(a.get("pages", 1)), finish=bool(a.get("finish", True)))
+        elif name == "retake":
+            self.retake(int(a["page"]))
         elif name == "accept_consent":
             if not s.consentGiven:
                 self.tap("consentToggle")
@@ -312,6 +316,69 @@ class ScriptDriver:
                 time.sleep(0.01)
         finally:
             self.card_reader.remove_card()  # the citizen takes the card back
+        self.settle()
+
+    # ------------------------------------------------------------------ capture
+
+    def _material_pages(self) -> int:
+        view = self.journey.view()
+        if view.state is not State.CAPTURE or not view.materials:
+            raise StepFailed(f"not capturing ({view.state.value})")
+        return view.materials[view.material_index].pages
+
+    def capture(self, material: str | None, pages: int, *, finish: bool = True) -> None:
+        """Capture ``pages`` pages of the material on screen, then tap "Next" (``finish``).
+
+        With the simulated camera the live path runs: each sheet is placed under the camera
+        (:class:`~kiosk.capture.scene.ScenePlayer`) and the real pipeline finds, gates and
+        auto-captures it; the step waits for the page to reach the journey. Without a camera
+        (tests that simulate devices without drivers) it taps "Capture page", which takes the
+        page source's synthetic page."""
+        shown = (self.window.session.property("material") or {}).get("id")
+        if material is not None and shown != material:
+            raise StepFailed(f"capturing {material!r} but the screen shows {shown!r}")
+        capture = self.window.capture
+        scenes = capture.scenes
+        if scenes is None or capture.worker is None:
+            for _ in range(pages):
+                self.tap("capturePage")
+        else:
+            capture.demo_feed = False  # the script is the citizen's hands now
+            fmt = (self.window.session.property("material") or {}).get("format", "a4")
+            for _ in range(pages):
+                before = self._material_pages()
+                scenes.place(fmt, before + 1)
+                self._wait_for(lambda n=before: self._material_pages() > n
+                               or self.journey.view().error is not None,
+                               "the page under the camera was not captured")
+                if self.journey.view().error is not None:
+                    break
+        if finish:
+            self.tap("finishMaterial")
+
+    def retake(self, page: int) -> None:
+        """Tap "Retake" on page ``page`` (1-based) and, with the simulated camera, put that sheet
+        under the camera again and wait until the new capture replaced it."""
+        capture = self.window.capture
+        previews = self.window.session.previews
+        generation = previews.generation
+        self.tap(f"retake_{page - 1}")
+        scenes = capture.scenes
+        if scenes is None or capture.worker is None:
+            return  # the page source replaced it at once
+        capture.demo_feed = False
+        fmt = (self.window.session.property("material") or {}).get("format", "a4")
+        scenes.place(fmt, page)
+        self._wait_for(lambda: capture.retakeIndex < 0 and previews.generation != generation,
+                       "the retaken page was not captured")
+
+    def _wait_for(self, condition: Callable[[], bool], failure: str, timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not condition():
+            if time.monotonic() > deadline:
+                raise StepFailed(failure)
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
         self.settle()
 
     def fill(self, values: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from PySide6.QtCore import QCoreApplication, QLoggingCategory, QSize, QTimer, QUrl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QImage
@@ -26,6 +26,7 @@ from kiosk.ui.bridge import JourneyBridge
 from kiosk.ui.i18n import QML_DIR, Translations
 from kiosk.ui.images import PageImageProvider, QrImageProvider
 from kiosk.ui.models.admin import AdminModel
+from kiosk.ui.models.capture import CameraImageProvider, CaptureModel
 from kiosk.ui.models.session import SessionModel
 from kiosk.ui.speech import Say, VoicePrompts
 from kiosk.ui.theme import Theme, screen_dpi
@@ -67,7 +68,7 @@ class KioskWindow:
     def __init__(self, app: QGuiApplication, *, config: Config, journey: Journey,
                  outbox: OutboxPort, page_source: Callable[[str, int], bytes],
                  orientation: Orientation = "auto", tick_ms: int = 1000,
-                 speak: Say | None = None) -> None:
+                 speak: Say | None = None, camera: Any = None, camera_sim: Any = None) -> None:
         self.app = app
         load_fonts(app)
         screen = app.primaryScreen()
@@ -76,6 +77,10 @@ class KioskWindow:
         self.bridge = JourneyBridge()
         self.session = SessionModel(journey, self.bridge, config, outbox=outbox,
                                     page_source=page_source)
+        # the capture screen's live camera; a camera may also arrive later (attach_camera)
+        self.capture = CaptureModel(self.session, self.bridge)
+        if camera is not None:
+            self.attach_camera(camera, camera_sim)
         self.translations = Translations(app)
         self.admin = AdminModel(journey)  # inert until the composition calls set_services
         self.voice = VoicePrompts(self.session, speak) if speak is not None else None
@@ -85,10 +90,12 @@ class KioskWindow:
         engine = self.view.engine()
         engine.addImageProvider("qr", QrImageProvider())
         engine.addImageProvider("pages", PageImageProvider(self.session.previews))
+        engine.addImageProvider("camera", CameraImageProvider(self.session.previews))
         ctx = self.view.rootContext()
         ctx.setContextProperty("Theme", self.theme)
         ctx.setContextProperty("session", self.session)
         ctx.setContextProperty("admin", self.admin)
+        ctx.setContextProperty("capture", self.capture)
         self._keyboard_data = Path(tempfile.mkdtemp(prefix="kiosk-keyboard-"))
         for sub in ("pinyin", "tcime"):
             (self._keyboard_data / sub).mkdir()
@@ -108,6 +115,16 @@ class KioskWindow:
         self.timer.timeout.connect(self.session.tick)
         if tick_ms > 0:
             self.timer.start()
+
+    def attach_camera(self, camera: Any, camera_sim: Any = None) -> None:
+        """Give the capture screen its camera (the configured driver). ``camera_sim``: the
+        scriptable simulator behind it, if any — the demo places document scenes under it."""
+        scenes = None
+        if camera_sim is not None and callable(getattr(camera_sim, "show_image", None)):
+            from kiosk.capture.scene import ScenePlayer
+
+            scenes = ScenePlayer(camera_sim)
+        self.capture.attach_camera(camera, scenes=scenes)
 
     @staticmethod
     def _pick_size(orientation: Orientation, screen: QSize | None) -> QSize:
@@ -145,6 +162,7 @@ class KioskWindow:
         self.timer.stop()
         self.bridge.wait_idle()
         self.admin.close()
+        self.capture.close()
         self.session.close()
         self.view.close()
         self.view.setSource(QUrl())

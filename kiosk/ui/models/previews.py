@@ -1,4 +1,5 @@
-"""Page previews of the capture screen, held by the UI and wiped with the session."""
+"""Page previews of the capture screen — the captured pages' thumbnails and the live camera
+frame — held by the UI and wiped with the session."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ _THUMB = QSize(360, 480)
 
 
 class PreviewStore:
-    """Thumbnails per material id; URLs carry a generation so QML never shows a stale one."""
+    """Thumbnails per material id and the latest live camera frame; URLs carry a generation
+    so QML never shows a stale one."""
 
     def __init__(self) -> None:
         self._pages: dict[str, list[QImage]] = {}
         self.generation = 0
+        self._live: QImage | None = None
+        self.live_generation = 0
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._pages.values())
@@ -59,6 +63,26 @@ class PreviewStore:
         index = int(parts[1])
         return pages[index] if index < len(pages) else None
 
+    # ------------------------------------------------------------------ the live camera frame
+
+    def set_live(self, image: QImage) -> None:
+        """The newest camera preview frame (the store keeps its own copy)."""
+        self.clear_live()
+        self._live = image.copy()
+        self.live_generation += 1
+
+    def live_url(self) -> str:
+        return f"image://camera/{self.live_generation}" if self._live is not None else ""
+
+    def live_image(self) -> QImage | None:
+        return self._live
+
+    def clear_live(self) -> None:
+        if self._live is not None:
+            self._live.fill(0)  # the frame may show an ID card: overwrite before dropping
+            self._live = None
+            self.live_generation += 1
+
     def wipe(self) -> None:
         for pages in self._pages.values():
             for image in pages:
@@ -66,3 +90,4 @@ class PreviewStore:
             pages.clear()
         self._pages.clear()
         self.generation += 1
+        self.clear_live()

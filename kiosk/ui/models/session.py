@@ -81,6 +81,7 @@ class SessionModel(QObject):
         self._catalog = journey.catalog
         self._page_source = page_source
         self.previews = PreviewStore()
+        self._capture: Any = None  # kiosk.ui.models.capture.CaptureModel (attach_capture)
         self._view: JourneyView = journey.view()
         self._draft: dict[str, str] = {}
         self._draft_key: tuple[object, ...] | None = None
@@ -324,26 +325,36 @@ class SessionModel(QObject):
     def submitPage(self) -> None:
         self._call(Intent.SUBMIT_PAGE, self._journey.submit_page, dict(self._draft))
 
+    def attach_capture(self, capture: Any) -> None:
+        """The live camera (:class:`kiosk.ui.models.capture.CaptureModel`): "Capture page" and
+        "Retake" go through it once it has a camera; without one the page source stands in."""
+        self._capture = capture
+
+    def _camera_live(self) -> bool:
+        return self._capture is not None and bool(self._capture.live)
+
     @Slot()
     def capturePage(self) -> None:
         material = self._current_material_id()
         if material is None:
             return
+        if self._camera_live():
+            self._capture.shutter()  # the next frame with a page is kept
+            return
         pages = len(self.previews.urls(material))
         image = self._page_source(material, pages + 1)
-        if self._call(Intent.ADD_PAGE, self._journey.add_page, material, image) is None \
-                and self._journey.view().error is None:
-            self.previews.add(material, image)
+        self.add_captured_page(material, image, image)
 
     @Slot(int)
     def retakePage(self, index: int) -> None:
         material = self._current_material_id()
         if material is None:
             return
+        if self._camera_live():
+            self._capture.retake(index)  # the next capture replaces page ``index``
+            return
         image = self._page_source(material, index + 1)
-        if self._call(Intent.RETAKE_PAGE, self._journey.retake, material, index, image) is None \
-                and self._journey.view().error is None:
-            self.previews.replace(material, index, image)
+        self.replace_captured_page(material, index, image, image)
 
     @Slot(int)
     def removePage(self, index: int) -> None:
@@ -352,6 +363,32 @@ class SessionModel(QObject):
             return
         self._call(Intent.REMOVE_PAGE, self._journey.remove_page, material, index)
         self.previews.remove(material, index)
+        if self._capture is not None:
+            self._capture.page_removed(index)
+
+    def add_captured_page(self, material: str, image: bytes, thumbnail: bytes) -> bool:
+        """A captured page (JPEG) for ``material`` and its thumbnail: to the journey, and to
+        the previews when the journey kept it. A page for a material no longer shown is
+        dropped (the capture raced the citizen's "Next")."""
+        if self._current_material_id() != material:
+            log.info("captured page arrived after its material was left: dropped")
+            return False
+        if self._call(Intent.ADD_PAGE, self._journey.add_page, material, image) is None \
+                and self._journey.view().error is None:
+            self.previews.add(material, thumbnail)
+            return True
+        return False
+
+    def replace_captured_page(self, material: str, index: int, image: bytes,
+                              thumbnail: bytes) -> bool:
+        if self._current_material_id() != material:
+            log.info("retaken page arrived after its material was left: dropped")
+            return False
+        if self._call(Intent.RETAKE_PAGE, self._journey.retake, material, index, image) is None \
+                and self._journey.view().error is None:
+            self.previews.replace(material, index, thumbnail)
+            return True
+        return False
 
     @Slot()
     def finishMaterial(self) -> None:
@@ -716,7 +753,8 @@ class SessionModel(QObject):
         lang = v.language
         return {
             "id": m.id, "name": m.name.get(lang), "note": m.note.get(lang) if m.note else "",
-            "pages": status.pages, "minPages": status.min_pages, "maxPages": status.max_pages,
+            "format": m.format, "pages": status.pages, "minPages": status.min_pages,
+            "maxPages": status.max_pages,
             "required": status.required, "complete": status.complete,
             "satisfiedByCard": status.satisfied_by_card,
             "canAdd": status.pages < status.max_pages,
