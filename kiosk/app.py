@@ -20,6 +20,7 @@ from kiosk.devices.health import DeviceHealth, HealthMonitor
 from kiosk.devices.offline import UnavailableDevice
 from kiosk.devices.status import DeviceError
 from kiosk.log import RingBufferHandler, SessionSecrets, setup_logging
+from kiosk.remote_config import RemoteConfigStore
 from kiosk.store.crypto import DataKey, KeyringLike, load_or_create_data_key
 from kiosk.store.keyring_backend import KioskFileKeyring, load_master_secret
 from kiosk.store.outbox import Outbox
@@ -114,8 +115,12 @@ def build_sync_worker(
     health: Callable[[], Mapping[str, str]] | None = None,
     on_catalog: Callable[[Catalog], None] | None = None,
     on_config: Callable[[TerminalConfigDoc], None] | None = None,
+    local_config: Config | None = None,
 ) -> SyncWorker:
     """The sync worker for ``outbox``, signing with the credential in ``keyring``.
+
+    ``local_config``: the config file without the remote overlay (default ``config``): config
+    documents from the back office are validated and staged over it (:mod:`kiosk.remote_config`).
 
     Raises ``sync.not_enrolled`` when the terminal has no credential yet (``kiosk enroll``).
     """
@@ -132,8 +137,20 @@ def build_sync_worker(
         sync.url, credentials, connect_timeout_s=sync.connect_timeout_s, read_timeout_s=sync.read_timeout_s,
         ca_file=str(sync.ca_file) if sync.ca_file else None, max_clock_offset_s=sync.clock_skew_s,
     )
+    # remote settings are validated and staged over the local file (not over the overlay in use)
+    local = local_config or config
+    remote = RemoteConfigStore.for_config(local)
+
+    def stage(content: Mapping[str, Any], etag: str) -> str | None:
+        return remote.stage(content, etag, local)
+
+    def config_status() -> tuple[str, str]:
+        version, state, _warn = remote.summary()
+        return version, state
+
     return SyncWorker(outbox, client, sync, docs_dir=synced_documents_dir(config),
-                      health=health or dict, on_catalog=on_catalog, on_config=on_config)
+                      health=health or dict, on_catalog=on_catalog, on_config=on_config,
+                      stage_config=stage, config_status=config_status)
 
 
 # ---------------------------------------------------------------- devices

@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
@@ -22,6 +22,8 @@ from kiosk.store.outbox import row_as_dict
 from kiosk.texttable import text_table
 
 if TYPE_CHECKING:
+    import threading
+
     from kiosk.store.crypto import KeyringLike
     from kiosk.store.outbox import Outbox
 
@@ -121,6 +123,7 @@ def cmd_diag(config: Config, args: argparse.Namespace) -> int:
     from kiosk.admin import AuditLog, admin_paths
     from kiosk.app import open_catalog, open_devices, open_outbox
     from kiosk.diagnostics import Thresholds, diag_main
+    from kiosk.remote_config import RemoteConfigStore, diagnostic_check
 
     d = config.diagnostics
     return diag_main(config, as_json=args.json, report=args.report,
@@ -130,7 +133,8 @@ def cmd_diag(config: Config, args: argparse.Namespace) -> int:
                      audit=AuditLog(admin_paths(config.paths.data_dir)[1]),
                      thresholds=Thresholds(disk_fail_mb=d.disk_fail_mb, disk_warn_mb=d.disk_warn_mb,
                                            queue_stale_s=d.queue_stale_s),
-                     log_lines=d.log_lines)
+                     log_lines=d.log_lines,
+                     extra_checks=[diagnostic_check(RemoteConfigStore.for_config(config))])
 
 
 def _link_test(config: Config) -> Any:
@@ -171,6 +175,97 @@ def cmd_maintenance(config: Config, args: argparse.Namespace) -> int:
                             force=args.force, vacuum=m.vacuum)
 
 
+# ---------------------------------------------------------------- remote config
+def cmd_config(config: Config, args: argparse.Namespace) -> int:
+    """``kiosk config show | pending | rollback | check FILE`` (``config``: the local file alone)."""
+    from kiosk.remote_config import RemoteConfigStore, check_settings
+
+    store = RemoteConfigStore.for_config(config)
+    if args.config_cmd == "rollback":
+        print(store.rollback(to_local=args.to_local))
+        return 0
+    if args.config_cmd == "check":
+        return _config_check(config, args.file, check_settings)
+    status = store.status()
+    version, state, warn = store.summary()
+    if args.config_cmd == "pending":
+        out = {"pending": status["pending"], "trial": status["trial"], "state": state}
+        if args.json:
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+        elif status["pending"] is None:
+            print(f"nothing pending ({state})")
+        else:
+            pending = status["pending"]
+            trial = status["trial"] or {}
+            print(f"pending       v{pending['version']} {pending['etag']} (staged {pending['received_at']})")
+            print(f"trial starts  {trial.get('attempts', 0)} of {config.remote_config.max_attempts}")
+            for path, value in _flatten(pending["settings"]):
+                print(f"  {path} = {json.dumps(value, ensure_ascii=False)}")
+        return 0
+    effective = store.load_current(config)
+    if args.json:
+        status.update(version=version, state=state,
+                      effective=effective.model_dump(mode="json", by_alias=True) if args.effective else None)
+        print(json.dumps(status, ensure_ascii=False, indent=2, default=str))
+        return 0
+    good = status["good"]
+    print(f"running       {('remote config ' + version) if version else 'the local config file alone'}")
+    print(f"state         {state}")
+    if good:
+        for path, value in _flatten(good["settings"]):
+            print(f"  {path} = {json.dumps(value, ensure_ascii=False)}")
+    for name in ("rolled_back", "promoted"):
+        event = status[name]
+        if event:
+            reason = f": {event['reason']}" if event.get("reason") else ""
+            print(f"{name.replace('_', ' '):<14}v{event['version']} at {event['at']}{reason}")
+    refused = status["refused"]
+    if refused:
+        print(f"refused       v{refused['version']} at {refused['at']}:")
+        for problem in refused["problems"]:
+            print(f"  {problem}")
+    if args.effective:
+        print(json.dumps(effective.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
+    return 1 if warn else 0
+
+
+def _flatten(node: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in node.items():
+        if isinstance(value, dict) and value:
+            out += _flatten(value, f"{prefix}{key}.")
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
+
+
+def _config_check(config: Config, path: Path, check_settings: Any) -> int:
+    """Validate a config document (JSON) as the terminal would, without staging it."""
+    from pydantic import ValidationError
+
+    from kiosk.config import apply_overlay
+    from kiosk.errors import ConfigError
+    from kiosk.sync.protocol import TerminalConfigDoc
+
+    try:
+        doc = TerminalConfigDoc.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError) as err:
+        print(f"{path}: not a config document: {err}", file=sys.stderr)
+        return 1
+    problems = check_settings(doc.settings)
+    if not problems:
+        try:
+            apply_overlay(config, doc.settings, str(path))
+        except ConfigError as err:
+            problems = [line.split(": ", 1)[1] for line in err.detail.splitlines()]
+    for problem in problems:
+        print(f"{path}: settings.{problem}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{path}: v{doc.version} valid over this terminal's config file")
+    return 0
+
+
 # ---------------------------------------------------------------- demo
 def _has_display() -> bool:
     import os
@@ -198,10 +293,43 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_run(config: Config, args: argparse.Namespace) -> int:
-    """The terminal's main job: the full-screen kiosk (systemd starts this under cage)."""
+    """The terminal's main job: the full-screen kiosk (systemd starts this under cage).
+
+    ``config`` is the local file alone: a staged remote config is tried here (the start counted
+    first), the last-known-good one used otherwise, and the app re-executes itself when it
+    quits to apply a newer one (:mod:`kiosk.remote_config`)."""
+    import os
+
+    from kiosk.remote_config import ENV_VAR, EXIT_RESTART, ConfigRuntime, RemoteConfigStore
     from kiosk.ui import run_kiosk
 
-    return run_kiosk(config, fullscreen=not args.window)
+    # the trial and rollback decisions are logged to the configured log, not only to stderr
+    setup_logging(config.logging.level, config.paths.log_file)
+    store = RemoteConfigStore.for_config(config)
+    effective, run = store.load_for_run(config)
+    runtime = ConfigRuntime.for_run(effective, store, run)
+    os.environ[ENV_VAR] = runtime.to_env()  # for the UI's watchdog (kiosk.ui.watchdog_qt)
+    code = 70
+    try:
+        code = run_kiosk(effective, fullscreen=not args.window)
+    finally:
+        runtime.finish(code)
+    if code == EXIT_RESTART:
+        _reexec(args.argv, "to apply a newly staged remote config")
+    return code
+
+
+def _reexec(argv: Sequence[str], why: str) -> NoReturn:
+    """Replace this process by a fresh ``kiosk`` with the same arguments (same PID, so systemd's
+    MAINPID and watchdog stay valid)."""
+    import logging
+    import os
+
+    logging.getLogger(__name__).info("restarting %s", why)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "kiosk.cli", *argv])  # noqa: S606
 
 
 # ---------------------------------------------------------------- sync
@@ -225,7 +353,7 @@ def cmd_sync(config: Config, args: argparse.Namespace) -> int:
         if args.sync_cmd == "status":
             return _sync_status(config, outbox, ring, args.json)
         _sync_logging(config)
-        worker = build_sync_worker(config, outbox, ring)
+        worker = build_sync_worker(config, outbox, ring, local_config=getattr(args, "local_config", None))
         with SyncLock(config.paths.data_dir / "sync.lock"):
             worker.recover()
             if args.once:
@@ -242,10 +370,39 @@ def cmd_sync(config: Config, args: argparse.Namespace) -> int:
             stop = threading.Event()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
+            changed = _watch_remote_config(config, stop)
             worker.run(stop)
-            return 0
     finally:
         outbox.close()
+    if changed.is_set():
+        _reexec(args.argv, "the sync loop: the app promoted another remote config")
+    return 0
+
+
+def _watch_remote_config(config: Config, stop: threading.Event) -> threading.Event:
+    """Set the returned event and ``stop`` when the last-known-good remote config changes (the
+    app promoted or rolled back one): the sync loop then re-executes itself to run on it."""
+    import threading
+
+    from kiosk.remote_config import RemoteConfigStore
+
+    store = RemoteConfigStore.for_config(config)
+
+    def label() -> str:
+        good = store.good() if store.state_path.exists() else None
+        return good.etag if good is not None else ""
+
+    changed = threading.Event()
+    start = label()
+
+    def watch() -> None:
+        while not stop.wait(config.sync.poll_s):
+            if label() != start:
+                changed.set()
+                stop.set()
+
+    threading.Thread(target=watch, name="remote-config-watch", daemon=True).start()
+    return changed
 
 
 def _sync_status(config: Config, outbox: Outbox, ring: KeyringLike, as_json: bool) -> int:
@@ -418,6 +575,19 @@ def build_parser() -> argparse.ArgumentParser:
     sst.add_argument("--json", action="store_true")
     sync.set_defaults(func=cmd_sync, sync_cmd=None)
 
+    rc = sub.add_parser("config", help="remote config from the back office: state, pending, rollback")
+    rcsub = rc.add_subparsers(dest="config_cmd", required=True)
+    rshow = rcsub.add_parser("show", help="what runs (local file + last-known-good), refusals, rollbacks")
+    rshow.add_argument("--json", action="store_true")
+    rshow.add_argument("--effective", action="store_true", help="also the whole effective config")
+    rpend = rcsub.add_parser("pending", help="the staged config waiting for a restart, and its trial")
+    rpend.add_argument("--json", action="store_true")
+    rrb = rcsub.add_parser("rollback", help="drop the pending config, else go back to the previous good one")
+    rrb.add_argument("--to-local", action="store_true", help="run on the local config file alone")
+    rchk = rcsub.add_parser("check", help="validate a config document (JSON) without staging it")
+    rchk.add_argument("file", type=Path)
+    rc.set_defaults(func=cmd_config)
+
     enroll = sub.add_parser("enroll", help="trade a one-time enrolment code for this terminal's credential")
     enroll.add_argument("--url", help="back office URL (default: sync.url)")
     enroll.add_argument("--code", required=True)
@@ -449,8 +619,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # to re-execute (kiosk.remote_config)
     try:
         config = load_config(args.config, args.profile)
+        if args.command not in ("run", "config", "enroll", "backoffice"):
+            # local file + the last-known-good remote config (`run` tries a pending one itself)
+            from kiosk.remote_config import RemoteConfigStore
+
+            args.local_config = config
+            config = RemoteConfigStore.for_config(config).load_current(config)
         if args.command in ("devices", "queue", "catalog", "diag", "admin"):
             # technicians' commands: problems to stderr, redacted like every other handler
             setup_logging("WARNING", None)

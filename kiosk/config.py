@@ -186,6 +186,22 @@ class SyncConfig(_Section):
         return self
 
 
+class RemoteConfigSettings(_Section):
+    """How settings published by the back office are taken up (:mod:`kiosk.remote_config`).
+    Local only: a remote document can never change its own safety net."""
+
+    # False: the settings of every config document are refused (the local file alone applies)
+    enabled: bool = True
+    # a new remote config is promoted to last-known-good once the app has been up this long
+    # after READY and the first screen
+    healthy_s: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    # starts allowed with a pending config before it is rolled back (1: the first failed start)
+    max_attempts: Annotated[int, Field(ge=1, le=5)] = 1
+    # when the running app restarts itself into a newly staged config: as soon as no citizen
+    # session is active, or only then and inside the nightly maintenance window
+    apply: Literal["when_idle", "maintenance_window"] = "when_idle"
+
+
 class Config(_Section):
     profile: ProfileName
     terminal: TerminalConfig
@@ -200,6 +216,7 @@ class Config(_Section):
     admin: AdminConfig = AdminConfig()
     maintenance: MaintenanceConfig = MaintenanceConfig()
     diagnostics: DiagnosticsConfig = DiagnosticsConfig()
+    remote_config: RemoteConfigSettings = RemoteConfigSettings()
 
     @property
     def default_language(self) -> Lang:
@@ -262,3 +279,15 @@ def load_config(path: Path | None = None, profile: str | None = None) -> Config:
         return Config.model_validate(merged)
     except ValidationError as err:
         raise ConfigError(format_validation_error(err, str(path or f"profile {name}"))) from err
+
+
+def apply_overlay(config: Config, overlay: dict[str, Any], source: str) -> Config:
+    """``config`` with ``overlay`` (nested sections and keys, as in the TOML) merged over it and
+    validated by the same models, so every error names its key path
+    (``source: session.idle_timeout_s: …``). Used for the back office's remote settings
+    (:mod:`kiosk.remote_config`); values are taken literally (no ``{user_data}``/``~`` expansion)."""
+    merged = _merge(config.model_dump(by_alias=True), overlay)
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(format_validation_error(err, source)) from err

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ def diag_main(
     log_lines: int = 50,
     font_path: Path | None = None,
     out: IO[str] | None = None,
+    extra_checks: Sequence[Check] = (),
 ) -> int:
     """Run the checks, print a table (or JSON), optionally write the PDF; return the exit code.
 
@@ -56,7 +57,7 @@ def diag_main(
     """
     stream = out if out is not None else sys.stdout
     secrets = SessionSecrets()
-    extra: list[Check] = []
+    extra: list[Check] = list(extra_checks)  # e.g. the remote config's (kiosk.remote_config)
     devices: Any = None
     outbox: Any = None
     outbox_error: KioskError | None = None

@@ -4,14 +4,22 @@ A :class:`QTimer` on the GUI thread calls :meth:`kiosk.watchdog.Watchdog.tick` e
 ``recommended_tick_ms``: while the event loop turns, ticks keep the heartbeat fresh and the
 watchdog pings systemd; when the loop freezes the timer stops firing, pings stop and systemd
 restarts the unit. ``READY=1`` once the window is shown, ``STOPPING=1`` on quit.
+
+Remote config (:mod:`kiosk.remote_config`): when ``kiosk run`` started on a config on trial,
+``healthy_s`` after READY — the first screen shown, the event loop still turning — the trial is
+confirmed (promoted to last-known-good); and the ticks ask whether a newer staged config should
+be applied now (no session active), in which case the app quits with ``EXIT_RESTART`` and
+``kiosk run`` re-executes itself.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
 
+from kiosk.remote_config import EXIT_RESTART, ConfigRuntime
 from kiosk.watchdog import Watchdog
 
 __all__ = ["QtWatchdog"]
@@ -22,7 +30,8 @@ log = logging.getLogger(__name__)
 class QtWatchdog(QObject):
     """Owns the GUI-thread timer that ticks ``watchdog``; create and use it on the GUI thread."""
 
-    def __init__(self, watchdog: Watchdog, parent: QObject | None = None) -> None:
+    def __init__(self, watchdog: Watchdog, parent: QObject | None = None, *,
+                 config_runtime: ConfigRuntime | Literal["env"] | None = "env") -> None:
         super().__init__(parent)
         self.watchdog = watchdog
         self.timer = QTimer(self)
@@ -30,11 +39,30 @@ class QtWatchdog(QObject):
         self.timer.timeout.connect(self._tick)
         self._ready_sent = False
         self.pings = 0
+        # "env": the runtime `kiosk run` hands over in $KIOSK_REMOTE_CONFIG (None when not set)
+        self.config_runtime = ConfigRuntime.from_env() if config_runtime == "env" else config_runtime
+        self.restart_requested = False
 
     @Slot()
     def _tick(self) -> None:
         if self.watchdog.tick():
             self.pings += 1
+        runtime = self.config_runtime
+        if (runtime is not None and self._ready_sent and not self.restart_requested
+                and runtime.restart_due()):
+            self.restart_requested = True
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.exit(EXIT_RESTART)
+
+    @Slot()
+    def _confirm_config(self) -> None:
+        """``healthy_s`` after READY: promote the config on trial if the loop is still live."""
+        runtime = self.config_runtime
+        age = self.watchdog.heartbeat.age()
+        if runtime is None or age is None or age > max(2.0, 3 * self.timer.interval() / 1000):
+            return  # the loop stalled: no promotion (the systemd watchdog decides about us)
+        runtime.confirm_started()
 
     def start(self) -> None:
         """Start ticking (the first tick right away, so the first ping need not wait)."""
@@ -49,7 +77,11 @@ class QtWatchdog(QObject):
         if self._ready_sent:
             return False
         self._ready_sent = True
-        return self.watchdog.notifier.ready(status)
+        sent = self.watchdog.notifier.ready(status)
+        runtime = self.config_runtime
+        if runtime is not None and runtime.awaiting_confirmation:
+            QTimer.singleShot(int(runtime.healthy_s * 1000), self, self._confirm_config)
+        return sent
 
     def stop(self, status: str = "") -> bool:
         """Stop ticking and tell systemd we are stopping (quit)."""

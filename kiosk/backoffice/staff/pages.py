@@ -13,7 +13,6 @@ from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from kiosk.backoffice.db import BackOfficeError, StaffUser, SubmissionFilter
 from kiosk.backoffice.staff.auth import LoginRefused, new_token
@@ -29,7 +28,7 @@ from kiosk.backoffice.staff.web import (
     staff_ctx,
 )
 from kiosk.store.outbox import TRANSITIONS
-from kiosk.sync.protocol import BACKOFFICE_STATUSES, TERMINAL_ID_PATTERN, UUID_PATTERN, TerminalConfigDoc
+from kiosk.sync.protocol import BACKOFFICE_STATUSES, TERMINAL_ID_PATTERN, UUID_PATTERN
 
 log = logging.getLogger(__name__)
 
@@ -306,14 +305,10 @@ def validate_document(kind: str, raw: bytes) -> tuple[dict[str, Any] | None, lis
         except CatalogError as err:
             return None, list(err.problems)
         return catalog.document.model_dump(mode="json", by_alias=True), []
-    if not isinstance(data, dict):
-        return None, ["(top level): expected a JSON object"]
-    try:
-        TerminalConfigDoc.model_validate(data)
-    except ValidationError as err:
-        return None, [f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-                      for e in err.errors()]
-    return data, []
+    from kiosk.backoffice.config_docs import validate_config_document
+
+    # the terminals' own allow-list and field checks (kiosk.remote_config)
+    return validate_config_document(data)
 
 
 @router.post("/documents", response_class=HTMLResponse)
@@ -339,7 +334,13 @@ def publish_document(
         log.info("staff %s: %s document refused (%d problems)", staff.username, kind, len(problems))
         context["problems"] = problems
         return render(request, "documents.html", context, status_code=422)
-    etag = ctx.db.publish_document(kind, content, staff.username, scope or None)
+    if kind == "config":
+        from kiosk.backoffice.config_docs import publish_config
+
+        etag, version = publish_config(ctx.db, content, staff.username, scope or None)
+        content["version"] = version
+    else:
+        etag = ctx.db.publish_document(kind, content, staff.username, scope or None)
     context.update(documents=ctx.db.list_documents(),
                    published={"kind": kind, "scope": scope or "*", "etag": etag,
                               "version": content.get("version", "")})

@@ -457,8 +457,12 @@ def test_terminal_config_is_validated_and_can_target_one_terminal(client: TestCl
     assert refused.status_code == 422 and "heartbeat_s" in refused.text and "colour" in refused.text
     unknown = publish(client, b'{"heartbeat_s": 60}', kind="config", scope="T-NOPE")
     assert unknown.status_code == 422
+    # remote settings: the terminals' allow-list (kiosk.remote_config) is checked before publishing
+    secret = publish(client, b'{"settings": {"keyring": {"file": "/tmp/k"}}}', kind="config")
+    assert secret.status_code == 422 and "settings.keyring: not remotely configurable" in secret.text
     assert publish(client, b'{"heartbeat_s": 30}', kind="config", scope="T-ONE").status_code == 200
-    assert term.call("GET", "/documents/config").json() == {"heartbeat_s": 30}
+    # the back office numbers every config publication
+    assert term.call("GET", "/documents/config").json() == {"heartbeat_s": 30, "version": 1}
 
 
 # ---------------------------------------------------------------- enrolment codes, terminals
