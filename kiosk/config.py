@@ -146,6 +146,9 @@ class DiagnosticsConfig(_Section):
     disk_warn_mb: Annotated[int, Field(ge=0)] = 1024
     queue_stale_s: Annotated[float, Field(gt=0)] = 3600.0
     log_lines: Annotated[int, Field(ge=0, le=1000)] = 50
+    # where the admin screen's "Write report" puts the PDF: e.g. a USB stick's mount point (used
+    # only while something is mounted there), else <data_dir>/reports
+    report_dir: Path | None = None
 
 
 class SyncConfig(_Section):

@@ -79,6 +79,37 @@
     </message>
 </context>
 <context>
+    <name>ChangePin</name>
+    <message>
+        <source>Enter the current admin PIN</source>
+        <translation>Enter the current admin PIN</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN (at least 6 digits, not all the same, not a run)</source>
+        <translation>Enter the new PIN (at least 6 digits, not all the same, not a run)</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN again</source>
+        <translation>Enter the new PIN again</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>Change the admin PIN</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>Consent</name>
     <message>
         <source>Your consent</source>
@@ -274,6 +305,18 @@
     <message>
         <source>Recent log lines (redacted)</source>
         <translation>Recent log lines (redacted)</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>Write report</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>Change the admin PIN</translation>
+    </message>
+    <message>
+        <source>Report file: %1</source>
+        <translation>Report file: %1</translation>
     </message>
 </context>
 <context>

@@ -79,6 +79,37 @@
     </message>
 </context>
 <context>
+    <name>ChangePin</name>
+    <message>
+        <source>Enter the current admin PIN</source>
+        <translation>请输入当前管理密码</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN (at least 6 digits, not all the same, not a run)</source>
+        <translation>请输入新密码（至少 6 位数字，不能全部相同，也不能是连续数字）</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN again</source>
+        <translation>请再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>更改管理密码</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证……</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>Consent</name>
     <message>
         <source>Your consent</source>
@@ -274,6 +305,18 @@
     <message>
         <source>Recent log lines (redacted)</source>
         <translation>最近日志（已脱敏）</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>写入诊断报告</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>更改管理密码</translation>
+    </message>
+    <message>
+        <source>Report file: %1</source>
+        <translation>报告文件：%1</translation>
     </message>
 </context>
 <context>

@@ -79,6 +79,37 @@
     </message>
 </context>
 <context>
+    <name>ChangePin</name>
+    <message>
+        <source>Enter the current admin PIN</source>
+        <translation>請輸入目前的管理密碼</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN (at least 6 digits, not all the same, not a run)</source>
+        <translation>請輸入新密碼（至少 6 位數字，不能全部相同，也不能是連續數字）</translation>
+    </message>
+    <message>
+        <source>Enter the new PIN again</source>
+        <translation>請再次輸入新密碼</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>更改管理密碼</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在驗證……</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>Consent</name>
     <message>
         <source>Your consent</source>
@@ -274,6 +305,18 @@
     <message>
         <source>Recent log lines (redacted)</source>
         <translation>最近日誌（已去識別化）</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>寫入診斷報告</translation>
+    </message>
+    <message>
+        <source>Change the admin PIN</source>
+        <translation>更改管理密碼</translation>
+    </message>
+    <message>
+        <source>Report file: %1</source>
+        <translation>報告檔案：%1</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from pypdf import PdfReader
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
@@ -292,3 +293,128 @@ def test_safe_test_results_keep_only_non_personal_fields() -> None:
     text = json.dumps([safe, scan], ensure_ascii=False)
     assert not any(v in text for v in card.personal_values())
     assert safe_test_result("card", None)["ok"] is False
+
+
+# ---------------------------------------------------------------- change PIN, write report
+
+
+def _change_entry(qtbot: QtBot, a: Admin, digits: str, *, wait: bool = False) -> None:
+    for digit in digits:
+        a.ui.driver.tap(f"changeKey_{digit}")
+    assert a.model.changeLength == len(digits)
+    a.ui.driver.tap("changeOk")
+    if wait:
+        qtbot.waitUntil(lambda: not a.model.changeBusy, timeout=10_000)
+
+
+def _change_message(a: Admin) -> str:
+    return _text(a.ui.driver.item("changePinMessage"))
+
+
+def test_change_pin_on_the_admin_screen(qtbot: QtBot, admin: Admin) -> None:
+    lang = admin.ui.journey.view().language
+    _enter_admin(qtbot, admin)
+    admin.ui.driver.tap("diagChangePin")
+    qtbot.waitUntil(lambda: _visible(admin.ui, "changePin") is not None, timeout=5000)
+    assert admin.model.changeStage == "current"
+    # a new PIN that breaks the policy: refused, asked again (the current PIN was not used up)
+    _change_entry(qtbot, admin, PIN)
+    _change_entry(qtbot, admin, "123456")
+    _change_entry(qtbot, admin, "123456", wait=True)
+    assert admin.model.changeStage == "new"
+    assert _change_message(admin) == translate("admin.pin_weak", lang)
+    # the repeat differs: only the new PIN again
+    _change_entry(qtbot, admin, "135792")
+    _change_entry(qtbot, admin, "135799")
+    assert admin.model.changeStage == "new"
+    assert _change_message(admin) == translate("admin.pin_mismatch", lang)
+    assert PIN not in _screen_text(admin) and "135792" not in _screen_text(admin)  # dots only
+    _change_entry(qtbot, admin, "135792")
+    _change_entry(qtbot, admin, "135792", wait=True)
+    qtbot.waitUntil(lambda: _visible(admin.ui, "changePin") is None, timeout=5000)
+    assert _text(admin.ui.driver.item("diagActionMessage")) == translate("admin.pin_changed", lang)
+    assert admin.services.pin.verify("135792").ok
+    actions = _actions(admin)
+    assert ("admin.pin_change", "refused") in actions and ("admin.pin_changed", "ok") in actions
+    raw = admin.audit.path.read_text(encoding="utf-8")
+    assert PIN not in raw and "135792" not in raw and "123456" not in raw
+    assert admin.audit.verify()[0]
+
+
+def test_a_wrong_current_pin_is_counted_and_asked_again(qtbot: QtBot, admin: Admin) -> None:
+    lang = admin.ui.journey.view().language
+    _enter_admin(qtbot, admin)
+    admin.ui.driver.tap("diagChangePin")
+    qtbot.waitUntil(lambda: _visible(admin.ui, "changePin") is not None, timeout=5000)
+    _change_entry(qtbot, admin, "999999")
+    _change_entry(qtbot, admin, "135792")
+    _change_entry(qtbot, admin, "135792", wait=True)
+    assert admin.model.changeStage == "current"
+    assert _change_message(admin) == f"{translate('admin.wrong', lang)} (4)"
+    assert admin.services.pin.lock_state().failures == 1
+    admin.ui.driver.tap("changeCancel")
+    qtbot.waitUntil(lambda: _visible(admin.ui, "changePin") is None, timeout=5000)
+    assert admin.services.pin.verify(PIN).ok
+
+
+class FakeA4:
+    def __init__(self) -> None:
+        self.jobs: list[tuple[bytes, str]] = []
+
+    def print_pdf(self, pdf: bytes, title: str) -> str:
+        self.jobs.append((pdf, title))
+        return f"job-{len(self.jobs)}"
+
+
+def _with_a4(admin: Admin, tmp_path: Path, *, mounted: bool, a4_status: DeviceStatus
+             ) -> tuple[FakeA4, Path]:
+    a4 = FakeA4()
+    usb = tmp_path / "usb"
+    usb.mkdir(exist_ok=True)
+    health = admin.services.health
+    health.add(HealthMonitor("a4_printer", FakeDevice(a4_status), interval_s=60, required=False))
+    health.poll_all()
+    admin.model.set_services(dataclasses.replace(admin.services, report_dir=usb, print_pdf=a4.print_pdf,
+                                                 is_mounted=lambda _p: mounted))
+    return a4, usb
+
+
+def test_write_report_to_the_usb_stick_and_print_it(qtbot: QtBot, admin: Admin, tmp_path: Path) -> None:
+    lang = admin.ui.journey.view().language
+    a4, usb = _with_a4(admin, tmp_path, mounted=True, a4_status=DeviceStatus(DeviceState.OK))
+    _seed_session(admin)  # personal data in the journey: wiped before the report
+    seeds = simulated_card("resident").personal_values()
+    _enter_admin(qtbot, admin)
+    admin.ui.driver.tap("diagWriteReport")
+    qtbot.waitUntil(lambda: any(x[0] == "admin.diagnostics_report" for x in _actions(admin)),
+                    timeout=20_000)
+    [pdf] = list(usb.glob("diag-*.pdf"))
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert a4.jobs == [(data, "kiosk diagnostics report")]
+    entry = next(e for e in admin.audit.entries() if e["action"] == "admin.diagnostics_report")
+    assert entry["outcome"] == "ok" and entry["detail"]["where"] == "usb" and entry["detail"]["printed"]
+    qtbot.waitUntil(lambda: _visible(admin.ui, "diagReportPath") is not None, timeout=5000)
+    assert _text(admin.ui.driver.item("diagActionMessage")) == translate("admin.report_printed", lang)
+    assert str(pdf) in _text(admin.ui.driver.item("diagReportPath"))
+    text = "".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    assert admin.ui.config.terminal.id in text
+    for value in seeds:
+        assert str(value) not in text
+
+
+def test_write_report_without_a_stick_goes_to_the_data_dir(qtbot: QtBot, admin: Admin,
+                                                          tmp_path: Path, expect_logs: LogCollector
+                                                          ) -> None:
+    a4, usb = _with_a4(admin, tmp_path, mounted=False,
+                       a4_status=DeviceStatus(DeviceState.OFFLINE, "device.a4.offline"))
+    _enter_admin(qtbot, admin)
+    admin.ui.driver.tap("diagWriteReport")
+    qtbot.waitUntil(lambda: any(x[0] == "admin.diagnostics_report" for x in _actions(admin)),
+                    timeout=20_000)
+    assert list(usb.glob("*.pdf")) == []
+    reports = list((admin.ui.config.paths.data_dir / "reports").glob("diag-*.pdf"))
+    assert len(reports) == 1
+    assert a4.jobs == []  # the A4 printer is down: not printed
+    entry = next(e for e in admin.audit.entries() if e["action"] == "admin.diagnostics_report")
+    assert entry["detail"]["where"] == "data" and entry["detail"]["printed"] is False

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ from PySide6.QtCore import (
 
 from kiosk.admin import (
     ACTION_DEVICE_TEST,
+    ACTION_DIAG_REPORT,
     ACTION_EXIT,
     ACTION_FORCE_SYNC,
     ACTION_RELOAD_CATALOG,
@@ -48,7 +50,14 @@ from kiosk.admin import (
     EntryResult,
     Outcome,
 )
-from kiosk.diagnostics import DeviceErrorHistory, DiagReport, LinkTest, Thresholds, run_checks
+from kiosk.diagnostics import (
+    DeviceErrorHistory,
+    DiagReport,
+    LinkTest,
+    Thresholds,
+    run_checks,
+    write_pdf,
+)
 from kiosk.diagnostics.checks import sync_status_from_meta
 from kiosk.errors import KioskError
 from kiosk.journey import Intent, Journey, State
@@ -61,6 +70,7 @@ __all__ = [
     "AdminModel",
     "AdminServices",
     "DeviceTest",
+    "ReportResult",
     "device_tests_from",
     "safe_test_result",
     "services_for",
@@ -116,6 +126,11 @@ class AdminServices:
     load_catalog: Callable[[], Any] | None = None  # returns a Catalog (replace_catalog after)
     restart: Callable[[int], None] | None = None  # default: QCoreApplication.exit(code)
     idle_timeout_s: float = 180.0  # admin mode leaves itself after this long untouched
+    # "Write report": ``[diagnostics] report_dir`` (a USB stick's mount point) when something
+    # is mounted there, else <data_dir>/reports; printed on the A4 printer when it is up
+    report_dir: Path | None = None
+    is_mounted: Callable[[Path], bool] = os.path.ismount
+    print_pdf: Callable[[bytes, str], object] | None = None  # the A4 printer's print_pdf
 
 
 # ---------------------------------------------------------------- safe results
@@ -231,6 +246,61 @@ def device_tests_from(devices: Any, config: Any, *, wait_s: float = 20.0) -> dic
     }
 
 
+# ---------------------------------------------------------------- the report
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReportResult:
+    path: Path
+    where: str  # "usb" (the configured report_dir, mounted) | "data" (<data_dir>/reports)
+    printed: bool
+    print_error: str = ""  # an error key when the A4 printer was up but the job failed
+
+
+def report_target(services: AdminServices) -> tuple[Path, str]:
+    """Where "Write report" writes: the configured directory while something is mounted there
+    (a USB stick), else ``<data_dir>/reports``."""
+    configured = services.report_dir
+    if configured is not None and configured.is_dir() and services.is_mounted(configured):
+        return configured, "usb"
+    if services.data_dir is None:
+        raise KioskError("admin.report_failed", "no data directory and no report_dir mounted")
+    return services.data_dir / "reports", "data"
+
+
+def _a4_up(services: AdminServices) -> bool:
+    health = services.health
+    monitor = getattr(health, "monitors", {}).get("a4_printer") if health is not None else None
+    return services.print_pdf is not None and monitor is not None and monitor.status.usable
+
+
+def _write_report(services: AdminServices, catalog_version: str,
+                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> ReportResult:
+    """On a worker thread: run the checks, write the redacted PDF, print it if the A4 printer
+    is up. A print failure is reported, not raised (the file is written)."""
+    report = run_checks(
+        terminal_id=services.terminal_id, health=services.health, history=services.history,
+        outbox=services.outbox, sync_status=sync_status_from_meta(services.outbox.get_meta),
+        link_test=services.link_test, data_dir=services.data_dir, log_lines=services.log_lines(),
+        catalog_version=catalog_version, audit=services.audit, thresholds=services.thresholds,
+        poll=False)
+    directory, where = report_target(services)
+    safe_id = "".join(c if c.isalnum() or c in "-_" else "_" for c in services.terminal_id)
+    path = directory / f"diag-{safe_id}-{now().strftime('%Y%m%dT%H%M%SZ')}.pdf"
+    write_pdf(report, path)
+    printed, print_error = False, ""
+    if _a4_up(services):
+        assert services.print_pdf is not None  # noqa: S101 - _a4_up checked it
+        try:
+            services.print_pdf(path.read_bytes(), "kiosk diagnostics report")
+            printed = True
+        except KioskError as err:
+            print_error = err.key
+            log.info("diagnostics report not printed: %s", err.key)
+    log.info("diagnostics report written (%s, printed: %s)", where, printed)
+    return ReportResult(path, where, printed, print_error)
+
+
 # ---------------------------------------------------------------- the worker
 
 
@@ -268,7 +338,9 @@ class AdminModel(QObject):
     pinChanged = Signal()
     reportChanged = Signal()
     _finished = Signal(str, object)  # (job name, result or exception), from the workers
+    _catalog_ready = Signal(object)  # a catalogue loaded off the GUI thread (maintenance)
     left = Signal()  # admin mode ended (tests, the window)
+    changePinChanged = Signal()
 
     def __init__(self, journey: Journey, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +363,13 @@ class AdminModel(QObject):
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._idle_timeout)
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._catalog_ready.connect(self._install_catalog, Qt.ConnectionType.QueuedConnection)
+        # change PIN: "" (closed) | "current" | "new" | "repeat"; digits stay here
+        self._change_stage = ""
+        self._change: dict[str, list[str]] = {"current": [], "new": [], "repeat": []}
+        self._change_busy = False
+        self._change_message = ""
+        self._report_path = ""
 
     def set_services(self, services: AdminServices) -> None:
         self._services = services
@@ -455,6 +534,8 @@ class AdminModel(QObject):
         self._report = None
         self._tests.clear()
         self._pin.clear()
+        self._close_change("")
+        self._report_path = ""
         self.reportChanged.emit()
         self._set_mode("off")
         self.left.emit()
@@ -570,6 +651,124 @@ class AdminModel(QObject):
         restart = services.restart or QCoreApplication.exit
         restart(RESTART_EXIT_CODE)
 
+    @Slot()
+    def writeReport(self) -> None:
+        """The redacted PDF report (the same checks as the screen) to the report directory,
+        then to the A4 printer when it is up — all on a worker thread."""
+        services = self._services
+        if services is None or self._mode != "diagnostics":
+            return
+        self._touch()
+        catalog_version = str(self._journey.catalog.version)
+        self._start("report", lambda: _write_report(services, catalog_version))
+
+    # ------------------------------------------------------------------ change PIN
+
+    @Slot()
+    def startChangePin(self) -> None:
+        if self._services is None or self._mode != "diagnostics" or self._change_busy:
+            return
+        self._touch()
+        self._close_change("current")
+
+    @Slot()
+    def cancelChangePin(self) -> None:
+        if not self._change_busy:
+            self._close_change("")
+
+    def _close_change(self, stage: str, message: str = "") -> None:
+        for name, digits in self._change.items():
+            if not (name == "current" and stage == "new"):  # asked for the new PIN again only
+                digits.clear()
+        self._change_stage = stage
+        self._change_message = message
+        self.changePinChanged.emit()
+
+    @Slot(str)
+    def changeDigit(self, digit: str) -> None:
+        self._touch()
+        stage = self._change_stage
+        if not stage or self._change_busy or len(digit) != 1 or not digit.isdigit():
+            return
+        if len(self._change[stage]) < PIN_MAX:
+            self._change[stage].append(digit)
+            self._change_message = ""
+            self.changePinChanged.emit()
+
+    @Slot()
+    def changeBackspace(self) -> None:
+        self._touch()
+        stage = self._change_stage
+        if stage and not self._change_busy and self._change[stage]:
+            self._change[stage].pop()
+            self.changePinChanged.emit()
+
+    @Slot()
+    def changeNext(self) -> None:
+        """OK on the change-PIN pad: the next entry, or (after the repeat) the change itself,
+        checked off the GUI thread. The old PIN counts as an admin entry attempt."""
+        self._touch()
+        services, stage = self._services, self._change_stage
+        if services is None or not stage or self._change_busy or not self._change[stage]:
+            return
+        if stage == "current":
+            self._change_stage = "new"
+        elif stage == "new":
+            self._change_stage = "repeat"
+        else:
+            current, new = "".join(self._change["current"]), "".join(self._change["new"])
+            repeat = "".join(self._change["repeat"])
+            self._change["new"].clear()
+            self._change["repeat"].clear()
+            if new != repeat:
+                self._audit("admin.pin_change", "refused", {"reason": "admin.pin_mismatch"})
+                self._change_stage = "new"  # the current PIN is kept: only the new one again
+                self._change_message = self._t("admin.pin_mismatch")
+            else:
+                self._change_busy = True
+                pin = services.pin
+                self._start("change_pin", lambda: pin.change(current, new))
+        self.changePinChanged.emit()
+
+    def _on_change_pin(self, result: object) -> None:
+        self._change_busy = False
+        if isinstance(result, EntryResult) and result.ok:
+            self._close_change("", self._t("admin.pin_changed"))
+            self._action_message = self._t("admin.pin_changed")
+            return
+        if isinstance(result, EntryResult):
+            message = self._t(result.key)
+            if result.outcome is Outcome.WRONG:
+                message = f"{message} ({result.attempts_left})"
+                self._close_change("current", message)
+            else:  # locked: nothing more to try now
+                self._close_change("", message)
+                self._action_message = message
+            return
+        key = _error_key(result) if isinstance(result, BaseException) else "unexpected"
+        if key in ("admin.pin_invalid", "admin.pin_weak"):
+            # the current PIN was not checked (or was right): only the new one again
+            self._close_change("new", self._t(key))
+        else:
+            self._close_change("", self._t(key))
+
+    # ------------------------------------------------------------------ maintenance
+
+    def catalog_refresher(self, load: Callable[[], Any]) -> Callable[[], str]:
+        """For the nightly catalogue step (on the maintenance thread): load with ``load`` there,
+        hand the catalogue to the journey on the GUI thread; returns its version."""
+
+        def refresh() -> str:
+            catalog = load()
+            self._catalog_ready.emit(catalog)
+            return str(getattr(catalog, "version", ""))
+
+        return refresh
+
+    @Slot(object)
+    def _install_catalog(self, catalog: object) -> None:
+        self._journey.replace_catalog(catalog)  # type: ignore[arg-type]
+
     # ------------------------------------------------------------------ results
 
     @Slot(str, object)
@@ -577,6 +776,8 @@ class AdminModel(QObject):
         self._running.discard(name)
         if name == "pin":
             self._on_pin(result)
+        elif name == "change_pin":
+            self._on_change_pin(result)
         elif name == "checks":
             self._checking = False
             if isinstance(result, DiagReport) and self._mode == "diagnostics":
@@ -604,6 +805,18 @@ class AdminModel(QObject):
             self._audit(ACTION_FORCE_SYNC, "ok" if ok else "failed",
                         {"error": key or redact(" ".join(errors))[:120]})
             self._action_message = self._t("admin.sync_done" if ok else "diag.sync_error")
+        elif name == "report":
+            if isinstance(result, ReportResult):
+                self._report_path = str(result.path)
+                self._audit(ACTION_DIAG_REPORT, "ok", {
+                    "file": result.path.name, "where": result.where, "printed": result.printed,
+                    "print_error": result.print_error})
+                self._action_message = self._t(
+                    "admin.report_printed" if result.printed else "admin.report_written")
+            else:
+                self._report_path = ""
+                self._audit(ACTION_DIAG_REPORT, "failed", {"error": key})
+                self._action_message = self._t("admin.report_failed")
         elif name == "reload_catalog":
             if not failed:
                 self._journey.replace_catalog(result)  # type: ignore[arg-type]
@@ -732,6 +945,26 @@ class AdminModel(QObject):
     def logLines(self) -> list[str]:
         return list(self._report.log_lines[-30:]) if self._report else []
 
+    @Property(str, notify=changed)
+    def reportPath(self) -> str:
+        return self._report_path
+
+    @Property(str, notify=changePinChanged)
+    def changeStage(self) -> str:
+        return self._change_stage
+
+    @Property(int, notify=changePinChanged)
+    def changeLength(self) -> int:
+        return len(self._change[self._change_stage]) if self._change_stage else 0
+
+    @Property(bool, notify=changePinChanged)
+    def changeBusy(self) -> bool:
+        return self._change_busy
+
+    @Property(str, notify=changePinChanged)
+    def changeMessage(self) -> str:
+        return self._change_message
+
     @Property(bool, notify=changed)
     def canForceSync(self) -> bool:
         return self._services is not None and self._services.sync_now is not None
@@ -780,6 +1013,8 @@ def services_for(config: Any, core: Any, *, devices: Any = None,
         device_tests=device_tests_from(devices, config) if devices is not None else {},
         sync_now=sync_now,
         load_catalog=lambda: open_catalog(config),
+        report_dir=getattr(d, "report_dir", None),
+        print_pdf=getattr(getattr(devices, "a4_printer", None), "print_pdf", None),
     )
 
 

@@ -204,6 +204,18 @@ Rectangle {
                     onClicked: admin.reloadCatalog()
                 }
                 BigButton {
+                    objectName: "diagWriteReport"
+                    text: qsTr("Write report")
+                    enabled: !admin.working
+                    onClicked: admin.writeReport()
+                }
+                BigButton {
+                    objectName: "diagChangePin"
+                    text: qsTr("Change the admin PIN")
+                    enabled: !admin.working
+                    onClicked: admin.startChangePin()
+                }
+                BigButton {
                     objectName: "diagRestart"
                     text: qsTr("Restart the app")
                     onClicked: admin.restartApp()
@@ -222,6 +234,13 @@ Rectangle {
                 width: parent.width
                 text: admin.actionMessage
             }
+            KText {
+                objectName: "diagReportPath"
+                visible: admin.reportPath !== ""
+                width: parent.width
+                color: Theme.muted
+                text: qsTr("Report file: %1").arg(admin.reportPath)
+            }
 
             KText { text: qsTr("Recent log lines (redacted)"); font.bold: true; font.pixelSize: Theme.fontTitle }
             Repeater {
@@ -234,5 +253,10 @@ Rectangle {
                 }
             }
         }
+    }
+
+    ChangePin {  // over the screen while a PIN change is in progress
+        anchors.fill: parent
+        visible: admin.changeStage !== ""
     }
 }
