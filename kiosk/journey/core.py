@@ -221,6 +221,17 @@ class JourneyCore:
         else:
             self._pending_catalog = catalog
 
+    def _refresh_status_row(self) -> None:
+        """The status screen re-reads its row (the outbox is local: cheap): a status the sync
+        worker pulled while the citizen looks at it shows without a new lookup."""
+        row = self._session.status_row
+        if row is None:
+            return
+        fresh = self._outbox.find_by_tracking(row.tracking_no)
+        if fresh is not None and fresh != row:
+            _log.info("status of the shown submission changed: %s → %s", row.status, fresh.status)
+            self._session.status_row = fresh
+
     def devices_changed(self) -> None:
         """The device health monitor reports a change: re-derive greyed-out items."""
         self._notify(self._state)

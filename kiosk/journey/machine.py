@@ -71,6 +71,8 @@ class Journey(ApplicationSteps, BranchSteps):
         state = self._state
         if state in (State.ATTRACT, State.SUBMITTING, State.OUT_OF_SERVICE):
             return
+        if state is State.STATUS_RESULT:
+            self._refresh_status_row()
         now = self._clock.monotonic()
         care = self._session.care_mode
         if state is State.END:

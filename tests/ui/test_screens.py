@@ -391,3 +391,16 @@ def test_scanning_a_receipt_qr_on_the_status_screen(ui: Ui, qtbot: object) -> No
     ui.driver.settle()
     assert ui.driver.item("statusText").property("text") == translate("status.queued", "en")
     assert ui.driver.item("statusTracking").property("text") == receipt.tracking_no
+
+    # the sync worker (its own thread and connection) hears the back office accepted it: the
+    # open status screen shows it at its next tick, without a new lookup
+    def synced() -> None:
+        ui.core.outbox.transition(receipt.uuid, "accepted", case_no="CASE-9")
+        ui.core.outbox.apply_status_update(receipt.uuid, "in_review")
+
+    sync = threading.Thread(target=synced, name="sync-worker")
+    sync.start()
+    sync.join()
+    ui.driver.perform("wait", {"seconds": 1})
+    assert ui.session.screen == "status_result"  # type: ignore[attr-defined]
+    assert ui.driver.item("statusText").property("text") == translate("status.in_review", "en")

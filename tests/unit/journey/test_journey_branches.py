@@ -41,6 +41,23 @@ def test_status_lookup_normalises_and_shows_the_row(ctx: Ctx) -> None:
     assert j.state is State.STATUS_CHECK and j.view().status_row is None
 
 
+def test_the_status_screen_shows_a_status_pulled_while_it_is_open(ctx: Ctx) -> None:
+    to_home(ctx)
+    j = ctx.journey
+    j.choose_status_check()
+    assert j.lookup_status(STATUS_TRACKING) is None
+    seen: list[str] = []
+    j.subscribe(lambda event: seen.append(event.view.status_row.status)  # type: ignore[union-attr]
+                if event.view.status_row is not None else None)
+    j.tick()
+    assert seen == []  # nothing new: no notification
+    ctx.outbox.add_row(make_row(STATUS_TRACKING, status="approved"))  # the sync worker's pull
+    j.tick()
+    row = j.view().status_row
+    assert row is not None and row.status == "approved" and seen == ["approved"]
+    assert j.state is State.STATUS_RESULT
+
+
 # ------------------------------------------------------------------ result pickup
 
 
