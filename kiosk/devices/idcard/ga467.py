@@ -4,6 +4,10 @@ One ``poll()`` is one turn of the reader's poll loop: *find* (20 01) → *select
 *read text + photo* (30 01). A card is reported once; while it stays on the reader, later
 polls return ``None`` until a *find* answers "no card" (0x80) — some readers cannot read the
 same card twice without it being lifted, and the kiosk must not re-run a step on it anyway.
+That memory holds only while the polls keep coming: after a pause longer than
+``REPORTED_FOR_S`` (nobody polls while no screen wants a card) a lift may have gone unseen, so
+the card on the reader is read again — the next citizen's card laid down early, or the same
+citizen's card left there for a second application.
 
 Every reply is awaited with a deadline; bytes go through :class:`FrameParser`, so garbage,
 fragments and corrupt frames become typed errors. pyserial exceptions are wrapped here
@@ -18,6 +22,7 @@ import logging
 import termios
 import threading
 import time
+from collections.abc import Callable
 from typing import Final
 
 import serial  # type: ignore[import-untyped]  # pyserial ships no type hints
@@ -54,6 +59,9 @@ __all__ = ["DRIVER_NAMES", "SW3", "Ga467Reader"]
 _log = logging.getLogger(__name__)
 
 DRIVER_NAMES: Final = ("ga467_serial", "simulated")
+
+# a reported card is "still the same card" only while polls come at least this often
+REPORTED_FOR_S: Final = 2.0
 
 # commands (CMD, Para)
 SAM_STATUS: Final = (0x11, 0xFF)
@@ -122,6 +130,7 @@ class Ga467Reader:
         baudrate: int = 115200,
         timeout_s: float = 5.0,
         today: dt.date | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._port = port
         self._baudrate = baudrate
@@ -131,6 +140,8 @@ class Ga467Reader:
         self._parser = FrameParser()
         self._lock = threading.Lock()
         self._card_reported = False  # the card on the reader was reported; wait for a lift
+        self._monotonic = monotonic
+        self._last_poll = 0.0
         self._last_status = DeviceStatus(DeviceState.UNKNOWN, "device.idcard.timeout", "not polled yet")
         self._closed = False
         self._open()
@@ -302,6 +313,11 @@ class Ga467Reader:
             return self._poll_locked()
 
     def _poll_locked(self) -> CardRead | None:
+        now = self._monotonic()
+        if self._card_reported and now - self._last_poll > REPORTED_FOR_S:
+            _log.debug("polls paused %.1f s: a card on the reader is read again", now - self._last_poll)
+            self._card_reported = False
+        self._last_poll = now
         found = self._exchange(FIND_CARD)
         if found.sw3 == _NO_CARD:
             if self._card_reported:
