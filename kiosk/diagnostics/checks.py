@@ -280,7 +280,10 @@ def check_sync(status: Mapping[str, Any] | None, secrets: SessionSecrets | None,
     ok_age, error_age = _age_s(last_ok, at), _age_s(error_at, at)
     data += [("last_ok_age_s", None if ok_age is None else round(ok_age, 1)),
              ("last_error_age_s", None if error_age is None else round(error_age, 1))]
-    if last_error and (not last_ok or error_at > str(last_ok)):
+    # compared as times (stamps may differ in precision); a tie counts as still failing
+    current = bool(last_error) and (not last_ok or ok_age is None or error_age is None
+                                    or error_age <= ok_age)
+    if current:
         return Check("sync", "sync", Level.WARN, False,
                      f"last sync failed: {_r(last_error, secrets)[:120]}; last success {_ago(ok_age)}",
                      "diag.sync_error", tuple(data))

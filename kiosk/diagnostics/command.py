@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+def thresholds_from(config: Config) -> Thresholds:
+    """``[diagnostics]``: the same disk limit as the app's disk monitor (out of service)."""
+    d = config.diagnostics
+    return Thresholds(disk_fail_mb=d.disk_fail_mb, disk_warn_mb=d.disk_warn_mb,
+                      queue_stale_s=d.queue_stale_s)
+
+
 def diag_main(
     config: Config,
     *,
@@ -101,7 +108,7 @@ def diag_main(
             catalog_version=catalog_version,
             audit=audit,
             extra=extra,
-            thresholds=thresholds,
+            thresholds=thresholds or thresholds_from(config),
             secrets=secrets,
             poll=True,
         )

@@ -228,7 +228,9 @@ class SyncWorker:
                 report.errors.append(f"{err.key}:{err.code}")
                 log.warning("sync step %s refused: %s", step.__name__, err.detail)
         with self._locked() as box:
-            stamp = self._now().isoformat(timespec="seconds")
+            # milliseconds: a failure and a success within one second must still be ordered
+            # (diagnostics and the heartbeat tell a current outage from a past one by them)
+            stamp = self._now().isoformat(timespec="milliseconds")
             if report.ok:
                 box.set_meta(META_LAST_OK, stamp)
             else:
