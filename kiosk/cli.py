@@ -488,6 +488,8 @@ def cmd_backoffice(config: Config, args: argparse.Namespace) -> int:
                                         display_name=getattr(args, "display_name", ""), actor=args.staff)
         print(message, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else 2
+    if args.backoffice_cmd == "publish-config":
+        return _publish_config(db_url, args)
     if args.backoffice_cmd == "publish-catalog":
         from kiosk.catalog import DEFAULT_CATALOG_DIR, load_catalog
 
@@ -508,6 +510,30 @@ def cmd_backoffice(config: Config, args: argparse.Namespace) -> int:
     print(f"back office on http://{args.host}:{args.port} (database {db_url.split('://')[0]})",
           file=sys.stderr)
     serve(settings, args.host, args.port, port_file=args.port_file)
+    return 0
+
+
+def _publish_config(db_url: str, args: argparse.Namespace) -> int:
+    """Validate (the terminals' allow-list), number and publish a terminal config document."""
+    from kiosk.backoffice.config_docs import publish_config
+    from kiosk.backoffice.db import BackOfficeDB
+
+    try:
+        content = json.loads(args.path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as err:
+        print(f"{args.path}: not a JSON document: {err}", file=sys.stderr)
+        return 2
+    db = BackOfficeDB(db_url)
+    try:
+        db.create_schema()
+        etag, version = publish_config(db, content, args.staff, args.terminal)
+    except ValueError as err:
+        for problem in str(err).splitlines():
+            print(f"{args.path}: {problem}", file=sys.stderr)
+        return 2
+    finally:
+        db.close()
+    print(f"config v{version} published for {args.terminal or 'every terminal'} (ETag {etag})")
     return 0
 
 
@@ -607,6 +633,9 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("--ttl-h", type=int, default=72)
     pub = bosub.add_parser("publish-catalog", help="validate and publish a catalogue to every terminal")
     pub.add_argument("path", nargs="?", type=Path, help="directory or JSON file (default: the shipped one)")
+    pcf = bosub.add_parser("publish-config", help="validate and publish a terminal config document (JSON)")
+    pcf.add_argument("path", type=Path)
+    pcf.add_argument("--terminal", help="for this terminal only (default: every terminal)")
     cst = bosub.add_parser("create-staff", help="create a staff login (password from stdin or typed twice)")
     cst.add_argument("--username", required=True)
     cst.add_argument("--display-name", default="")
