@@ -732,6 +732,32 @@ class BackOfficeDB:
             committed_at=_aware(r["committed_at"]), updated_at=_must(r["updated_at"]),
         )
 
+    def verify_receipt_code(self, code: str) -> str:
+        """A receipt QR code a citizen shows at a window → the submission's uuid, once its
+        signature checks out with the key derived from the issuing terminal's secret
+        (:func:`kiosk.sync.credentials.receipt_code_key`). 404 for an unknown submission, 400
+        for a code that is malformed, forged or was signed before the terminal was enrolled."""
+        from kiosk.capture.payloads import PayloadKeys, ReceiptCode, parse_payload, receipt_submission_id
+        from kiosk.sync.credentials import receipt_code_key
+
+        sid = receipt_submission_id(code.strip())
+        if sid is None:
+            raise BackOfficeError(400, "receipt.malformed", "not a receipt code")
+        with self._read() as conn:
+            terminal_id = conn.execute(sa.select(submissions.c.terminal_id).where(
+                submissions.c.uuid == sid)).scalar()
+        if terminal_id is None:
+            raise BackOfficeError(404, "submission.not_found", "no such submission (not synced yet?)")
+        secret = self.terminal_secret(terminal_id)
+        if secret is None:
+            raise BackOfficeError(400, "receipt.unverifiable", "the issuing terminal is not enrolled")
+        parsed = parse_payload(code.strip().encode("utf-8"),
+                               PayloadKeys(receipt_hmac_key=receipt_code_key(secret)))
+        if not isinstance(parsed, ReceiptCode) or parsed.submission_id != sid:
+            raise BackOfficeError(400, "receipt.bad_signature",
+                                  "the code's signature does not match its terminal's key")
+        return sid
+
     def get_submission(self, uuid: str) -> SubmissionDetail:
         """Everything about one submission, personal data included (staff pages only)."""
         with self._read() as conn:

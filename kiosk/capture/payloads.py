@@ -150,6 +150,19 @@ def make_receipt_code(
     return f"{RECEIPT_PREFIX}{body}.{_b64encode(mac)}"
 
 
+def receipt_submission_id(text: str) -> str | None:
+    """The submission id a receipt code names — **not verified**: only for finding the key to
+    verify it with (the back office holds one key per terminal and looks the submission up)."""
+    parts = text.split(".")
+    if len(parts) != 3 or f"{parts[0]}." != RECEIPT_PREFIX or len(text) > MAX_PAYLOAD_BYTES:
+        return None
+    try:
+        sid = _json_object(_b64decode(parts[1])).get("sid")
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+    return sid if isinstance(sid, str) and len(sid) <= 64 else None
+
+
 def _json_object(data: bytes) -> dict[str, Any]:
     value = json.loads(data.decode("utf-8"))
     if not isinstance(value, dict):

@@ -1,5 +1,9 @@
 """The terminal's back-office credential, kept in the keyring next to the data key.
 
+The receipt QR key is derived from the terminal secret (:func:`receipt_code_key`, HKDF), so
+the back office, which holds the same secret, verifies a terminal's receipt codes without a
+second key to distribute.
+
 Enrolment trades a one-time code (issued by staff for this terminal) for a terminal id and a
 32-byte secret. Both go into the same :class:`~kiosk.store.crypto.KeyringLike` the store uses,
 under service ``smarthall-kiosk``, names ``terminal-id`` and ``terminal-secret``.
@@ -12,6 +16,9 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Final
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from kiosk.errors import KnownError
 from kiosk.store.crypto import SERVICE, KeyringLike
 
@@ -22,6 +29,16 @@ log = logging.getLogger(__name__)
 
 TERMINAL_ID_NAME: Final = "terminal-id"
 SECRET_NAME: Final = "terminal-secret"  # noqa: S105 - a keyring entry name
+
+
+_RECEIPT_KEY_INFO: Final = b"smarthall-kiosk receipt-qr v1"
+
+
+def receipt_code_key(secret: bytes) -> bytes:
+    """The HMAC key for a terminal's receipt QR codes, derived from its sync secret (HKDF-SHA256,
+    a label of its own: a receipt key that leaks does not sign sync requests)."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=_RECEIPT_KEY_INFO).derive(secret)
 
 
 @dataclasses.dataclass(frozen=True)

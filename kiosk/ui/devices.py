@@ -7,17 +7,15 @@ queued signals.
   items, takes the terminal out of service while a *required* device is down and puts it back
   when every required device works again.
 * :class:`ReceiptOutput` — printing the receipt (ESC/POS) and the A4 copy, and the signed QR
-  payload of a receipt (:func:`kiosk.capture.payloads.make_receipt_code`) with the
-  per-terminal key :func:`receipt_qr_key` keeps in the keyring.
+  payload of a receipt (:func:`kiosk.capture.payloads.make_receipt_code`) signed with
+  :class:`kiosk.receipts.keys.ReceiptKeys` (shared with the back office once enrolled).
 
 Nothing here decides anything for the citizen: the journey does (via the session model).
 """
 
 from __future__ import annotations
 
-import base64
 import logging
-import secrets
 import threading
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -31,20 +29,19 @@ from kiosk.devices.health import NOT_POLLED
 from kiosk.devices.offline import UnavailableDevice
 from kiosk.devices.status import DeviceError, DeviceStatus
 from kiosk.receipts import ReceiptModel
-from kiosk.store.crypto import SERVICE, KeyringLike
+from kiosk.receipts.keys import ReceiptKeys
 
 if TYPE_CHECKING:
     from kiosk.app import Devices
     from kiosk.store.models import Receipt
 
-__all__ = ["CARD_POLL_S", "DeviceLink", "ReceiptOutput", "receipt_qr_key"]
+__all__ = ["CARD_POLL_S", "DeviceLink", "ReceiptOutput"]
 
 log = logging.getLogger(__name__)
 
 CARD_POLL_S: Final = 0.25
 # reader errors that say nothing to a citizen at the card step ("no card" is the normal wait)
 _NOT_FOR_CITIZENS: Final = frozenset({"device.idcard.no_card"})
-RECEIPT_KEY_NAME: Final = "receipt-qr-hmac-key"
 
 
 class BridgeLike(Protocol):
@@ -56,25 +53,6 @@ class BridgeLike(Protocol):
     def on_device_status(self, *change: object) -> None: ...
     def deliver_out_of_service(self, key: str) -> None: ...
     def deliver_back_in_service(self) -> None: ...
-
-
-def receipt_qr_key(keyring: KeyringLike) -> bytes:
-    """The terminal's HMAC key for receipt QR codes: from the keyring, created (32 random
-    bytes) on first use. The back office needs the same key to verify a scanned receipt; until
-    config distributes it (``[receipts] qr_hmac_key``) only this terminal can verify its own."""
-    stored = keyring.get_password(SERVICE, RECEIPT_KEY_NAME)
-    if stored:
-        try:
-            key = base64.b64decode(stored, validate=True)
-        except ValueError:
-            key = b""
-        if len(key) >= 16:
-            return key
-        log.warning("receipt QR key in the keyring is unusable; creating a new one")
-    key = secrets.token_bytes(32)
-    keyring.set_password(SERVICE, RECEIPT_KEY_NAME, base64.b64encode(key).decode("ascii"))
-    log.info("created the receipt QR key in the keyring")
-    return key
 
 
 class DeviceLink:
@@ -189,28 +167,40 @@ class ReceiptOutput:
     on a worker thread: :meth:`JourneyBridge.run_print`) and raise
     :class:`~kiosk.devices.status.DeviceError` with a message key."""
 
-    def __init__(self, receipt_printer: Any, a4_printer: Any, *, qr_key: bytes | None,
-                 terminal_code: str) -> None:
+    def __init__(self, receipt_printer: Any, a4_printer: Any, *,
+                 qr_keys: ReceiptKeys | bytes | None, terminal_code: str) -> None:
         self.receipt_printer = receipt_printer
         self.a4_printer = a4_printer
-        self._key = qr_key
+        self._keys = qr_keys
         self._terminal = terminal_code
+
+    def _signing(self) -> bytes | None:
+        keys = self._keys
+        return keys if keys is None or isinstance(keys, bytes) else keys.signing()
+
+    def _verifying(self) -> tuple[bytes, ...]:
+        keys = self._keys
+        if keys is None:
+            return ()
+        return (keys,) if isinstance(keys, bytes) else keys.verifying()
 
     def qr_payload(self, receipt: Receipt) -> str:
         """The signed receipt code (falls back to the bare tracking number without a key)."""
-        if self._key is None:
+        key = self._signing()
+        if key is None:
             return receipt.tracking_no
-        return make_receipt_code(self._key, kind="receipt", tracking_no=receipt.tracking_no,
+        return make_receipt_code(key, kind="receipt", tracking_no=receipt.tracking_no,
                                  submission_id=receipt.uuid, terminal=self._terminal,
                                  issued_at=int(receipt.created_at.timestamp()))
 
     def tracking_from_code(self, payload: str) -> str:
         """A scanned receipt code → its tracking number; anything else unchanged."""
-        if self._key is None or not payload.startswith("KSK"):
+        if not payload.startswith("KSK"):
             return payload
-        parsed = parse_payload(payload.encode("utf-8"), PayloadKeys(receipt_hmac_key=self._key))
-        if isinstance(parsed, ReceiptCode):
-            return parsed.tracking_no
+        for key in self._verifying():
+            parsed = parse_payload(payload.encode("utf-8"), PayloadKeys(receipt_hmac_key=key))
+            if isinstance(parsed, ReceiptCode):
+                return parsed.tracking_no
         return payload
 
     def print_receipt(self, model: ReceiptModel) -> None:

@@ -186,7 +186,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             services (keyring, PIN file, link test) and the demo's back office. Until it is
             done the attract screen shows, devices count as not polled yet (unknown = down,
             DeviceLink.required_down: not out of service) and admin mode waits."""
-            from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
+            from kiosk.receipts.keys import ReceiptKeys
+            from kiosk.ui.devices import DeviceLink, ReceiptOutput
             from kiosk.ui.models.admin import services_for
 
             if devices is None:
@@ -195,7 +196,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                 hardware.health.start()
                 started.output = ReceiptOutput(
                     hardware.receipt_printer, hardware.a4_printer,
-                    qr_key=receipt_qr_key(build_keyring(config)),
+                    qr_keys=ReceiptKeys(build_keyring(config)),
                     terminal_code=config.terminal.code)
             core.catalog.warm()  # the search index (pypinyin), before the first search
             if with_backoffice:

@@ -19,8 +19,9 @@ from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
 from kiosk.journey import FakeClock, Journey, OutboxPort
+from kiosk.receipts.keys import ReceiptKeys
 from kiosk.store.outbox import Outbox
-from kiosk.ui.devices import DeviceLink, ReceiptOutput, receipt_qr_key
+from kiosk.ui.devices import DeviceLink, ReceiptOutput
 from kiosk.ui.driver import ScriptDriver
 from kiosk.ui.window import KioskWindow
 
@@ -149,7 +150,7 @@ def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
         raise
     window.session.attach_output(ReceiptOutput(
         devices.receipt_printer, devices.a4_printer,
-        qr_key=receipt_qr_key(build_keyring(config)), terminal_code=config.terminal.code))
+        qr_keys=ReceiptKeys(build_keyring(config)), terminal_code=config.terminal.code))
     link.start(window.bridge)
     window.show(fullscreen=False)
     driver = ScriptDriver(window, journey, clock, screenshots=screenshots,

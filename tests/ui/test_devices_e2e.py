@@ -122,7 +122,7 @@ class _A4:
 def test_out_of_paper_shows_the_qr_and_offers_an_a4_copy(
         ui: Ui, qtbot: Any, expect_logs: LogCollector) -> None:
     printer, a4 = _PaperOutPrinter(), _A4()
-    ui.session.attach_output(ReceiptOutput(printer, a4, qr_key=b"k" * 32, terminal_code="DM1"))
+    ui.session.attach_output(ReceiptOutput(printer, a4, qr_keys=b"k" * 32, terminal_code="DM1"))
     steps = _business_steps()
     assert ui.driver.run(steps[:_split_at(steps, "submit") + 1]) == 0
     # the submission is committed whatever the printer does

@@ -197,6 +197,24 @@ def submission_page(request: Request, uuid: Uuid, staff: Staff,
     return render(request, "submission.html", context)
 
 
+@router.get("/receipt")
+def find_by_receipt(request: Request, staff: Staff,
+                    code: Annotated[str, Query(max_length=4096)] = "") -> Response:
+    """A citizen's receipt QR (scanned into the search box): its signature is checked with the
+    issuing terminal's key, then the submission opens."""
+    ctx = staff_ctx(request)
+    try:
+        uuid = ctx.db.verify_receipt_code(code)
+    except BackOfficeError as err:
+        ctx.db.record_staff_action(staff.username, "receipt_refused", None, err.code)
+        return render(request, "error.html", {
+            "nav": "submissions", "title": "回执码无效 Receipt code not accepted",
+            "problems": [f"{err.code}: {err.message}"], "login_link": False},
+            status_code=err.status)
+    ctx.db.record_staff_action(staff.username, "receipt_verified", uuid)
+    return RedirectResponse(f"{STAFF_PREFIX}/submissions/{uuid}", status_code=303)
+
+
 def _detail_error(request: Request, uuid: str, err: BackOfficeError) -> Response:
     context = _detail_context(staff_ctx(request), uuid)
     context["error"] = f"{err.code}: {err.message}"

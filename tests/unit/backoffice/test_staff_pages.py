@@ -523,3 +523,31 @@ def dataclasses_replace(t: TerminalInfo, **kw: Any) -> TerminalInfo:
     import dataclasses
 
     return dataclasses.replace(t, **kw)
+
+
+def test_a_citizens_receipt_code_is_verified_with_its_terminals_key(
+        client: TestClient, db: BackOfficeDB) -> None:
+    from kiosk.capture.payloads import make_receipt_code
+    from kiosk.sync.credentials import receipt_code_key
+
+    committed(db)
+    secret = db.terminal_secret("T-ONE")
+    assert secret is not None
+
+    def code(key: bytes, sid: str = UUID) -> str:
+        return make_receipt_code(key, kind="receipt", tracking_no="DM1-261125-0001-X",
+                                 submission_id=sid, terminal="DM1", issued_at=1_790_000_000)
+
+    login(client)
+    ok = client.get(f"{STAFF_PREFIX}/receipt", params={"code": code(receipt_code_key(secret))})
+    assert ok.status_code == 303 and ok.headers["location"] == f"{STAFF_PREFIX}/submissions/{UUID}"
+    forged = client.get(f"{STAFF_PREFIX}/receipt", params={"code": code(b"k" * 32)})
+    assert forged.status_code == 400 and "receipt.bad_signature" in forged.text
+    raw_secret = client.get(f"{STAFF_PREFIX}/receipt", params={"code": code(secret)})
+    assert raw_secret.status_code == 400  # the sync secret itself is not the receipt key
+    unknown = client.get(f"{STAFF_PREFIX}/receipt", params={
+        "code": code(receipt_code_key(secret), "01a2146b-f432-7b50-a59e-0000000000ff")})
+    assert unknown.status_code == 404
+    assert client.get(f"{STAFF_PREFIX}/receipt", params={"code": "KSK1.###"}).status_code == 400
+    actions = [e["action"] for e in db.audit_log(UUID)]
+    assert "receipt_verified" in actions
