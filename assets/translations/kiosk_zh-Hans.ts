@@ -506,7 +506,7 @@
     </message>
     <message>
         <source>OK</source>
-        <translation>正常</translation>
+        <translation>确定</translation>
     </message>
     <message>
         <source>Cancel</source>

@@ -418,3 +418,20 @@ def test_write_report_without_a_stick_goes_to_the_data_dir(qtbot: QtBot, admin: 
     assert a4.jobs == []  # the A4 printer is down: not printed
     entry = next(e for e in admin.audit.entries() if e["action"] == "admin.diagnostics_report")
     assert entry["detail"]["where"] == "data" and entry["detail"]["printed"] is False
+
+
+def test_the_nightly_catalogue_refresh_lands_on_the_gui_thread(qtbot: QtBot, admin: Admin) -> None:
+    """The maintenance thread loads the catalogue; the journey gets it on the GUI thread."""
+    import threading
+
+    from kiosk.app import open_catalog
+
+    journey = admin.ui.journey
+    loaded = open_catalog(admin.ui.config)
+    refresh = admin.model.catalog_refresher(lambda: loaded)
+    versions: list[str] = []
+    worker = threading.Thread(target=lambda: versions.append(refresh()), name="maintenance")
+    worker.start()
+    worker.join(10)
+    assert versions == [str(loaded.version)]
+    qtbot.waitUntil(lambda: journey.catalog is loaded, timeout=5000)
