@@ -360,3 +360,24 @@ def test_cli_show_pending_check_and_rollback(tmp_config_file: Path, local: Confi
     assert "v4" in capsys.readouterr().out and store.good() is None
     assert main([*cfg, "config", "show"]) == 1  # a rollback is a warning for technicians
     assert "rolled back   v4" in capsys.readouterr().out
+
+
+def test_the_sync_loop_is_told_when_the_app_promotes_another_config(tmp_config_file: Path) -> None:
+    import threading
+
+    from kiosk.cli import _watch_remote_config
+
+    with tmp_config_file.open("a", encoding="utf-8") as fh:
+        fh.write("[sync]\npoll_s = 0.5\n")
+    local = load_config(tmp_config_file)
+    store = RemoteConfigStore.for_config(local)
+    stop = threading.Event()
+    changed = _watch_remote_config(local, stop)
+    try:
+        stage(store, local, doc(1, session={"idle_timeout_s": 60}))
+        _, run = store.load_for_run(local)
+        assert not changed.is_set()  # staged or on trial is not what the sync loop runs on
+        store.confirm(run.etag)
+        assert changed.wait(10) and stop.is_set()
+    finally:
+        stop.set()

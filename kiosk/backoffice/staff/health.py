@@ -6,7 +6,8 @@ Thresholds (defaults; a terminal sends a heartbeat every 60 s unless its config 
 red      disabled; never enrolled; no heartbeat yet; last heartbeat older than 15 min;
          oldest unsent submission older than 60 min; less than 200 MiB disk free
 yellow   last heartbeat older than 3 min; oldest unsent submission older than 15 min;
-         any parked (rejected) submission; any device not ``ok``; less than 1 GiB disk free
+         any parked (rejected) submission; any device not ``ok``; less than 1 GiB disk free;
+         the terminal refused or rolled back a config document (``config_state``)
 green    everything else
 =======  ==============================================================================
 """
@@ -71,6 +72,11 @@ def terminal_health(t: TerminalInfo, now: dt.datetime, limits: HealthThresholds 
         bad = sorted(f"{name}: {state}" for name, state in beat.devices.items() if state != "ok")
         if bad:
             yellow.append("设备 devices " + ", ".join(bad))
+        # the remote config (kiosk.remote_config): a refusal or a rollback needs a newer document
+        problems = [part for part in beat.config_state.split("; ")
+                    if part.startswith(("config refused", "rolled back"))]
+        if problems:
+            yellow.append("配置 config " + "; ".join(problems))
         if beat.disk_free_bytes < limits.disk_crit_bytes:
             red.append(f"磁盘 disk free {beat.disk_free_bytes // MIB} MiB")
         elif beat.disk_free_bytes < limits.disk_warn_bytes:

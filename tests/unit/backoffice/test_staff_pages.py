@@ -488,12 +488,14 @@ def test_enrolment_code_is_shown_once_and_listed_as_used_after_enrolment(client:
 def test_terminals_page_shows_heartbeat_health(client: TestClient, db: BackOfficeDB, term: Terminal) -> None:
     db.create_enrolment_code("T-SILENT")
     beat = {"sent_at": "2026-11-25T09:30:00+00:00", "app_version": "0.1.0", "queue_depth": 4,
-            "oldest_unsent_age_s": 30.0, "disk_free_bytes": 50 * 2**30, "devices": {"printer": "ok"}}
+            "oldest_unsent_age_s": 30.0, "disk_free_bytes": 50 * 2**30, "devices": {"printer": "ok"},
+            "config_version": "v3 0123456789ab", "config_state": "good; pending v4"}
     assert term.call("POST", "/heartbeat", beat).status_code == 200
     login(client)
     page = client.get(f"{STAFF_PREFIX}/terminals").text
     one = page[page.index("T-ONE"):]
     assert "health-green" in page and "health-red" in page and "0.1.0" in one and "50.0 GiB" in one
+    assert "v3 0123456789ab · good; pending v4" in one
     assert page.index("T-SILENT") < page.index("T-ONE")  # alerts first
 
 
@@ -515,6 +517,11 @@ def test_health_thresholds() -> None:
     assert terminal_health(info(30, parked=1), now).level == "yellow"
     assert terminal_health(info(30, devices={"printer": "paper_low"}), now).level == "yellow"
     assert terminal_health(info(30, disk_free_bytes=100 * 2**20), now).level == "red"
+    assert terminal_health(info(30, config_state="good; pending v4"), now).level == "green"
+    rolled = terminal_health(info(30, config_state="good; rolled back v4: no healthy start"), now)
+    assert rolled.level == "yellow" and "rolled back v4" in rolled.reasons[0]
+    assert terminal_health(info(30, config_state="local; config refused: settings.sync (v2)"),
+                           now).level == "yellow"
     disabled = dataclasses_replace(info(30), disabled=True)
     assert terminal_health(disabled, now).level == "red"
 
