@@ -440,6 +440,18 @@ class RemoteConfigStore:
         durably *before* the pending overlay is used; rolls back an exhausted or invalid one."""
         if not local.remote_config.enabled:
             return local, RunInfo("local", note="remote settings switched off")
+        try:
+            return self._load_for_run(local)
+        except OSError as err:
+            # the trial cannot be counted (read-only or full disk): no trial, nothing written
+            log.error("remote config state cannot be updated (%s); starting without trying a pending "
+                      "config", err.strerror or type(err).__name__)
+            good = self._overlay(self.read_state(), "good")
+            config = self.load_current(local)
+            return config, RunInfo("good" if good is not None and config is not local else "local",
+                                   good if config is not local else None, note="state not writable")
+
+    def _load_for_run(self, local: Config) -> tuple[Config, RunInfo]:
         max_attempts = local.remote_config.max_attempts
         with self._locked():
             self._sweep()

@@ -59,9 +59,14 @@ class QtWatchdog(QObject):
     def _confirm_config(self) -> None:
         """``healthy_s`` after READY: promote the config on trial if the loop is still live."""
         runtime = self.config_runtime
+        if runtime is None:
+            return
         age = self.watchdog.heartbeat.age()
-        if runtime is None or age is None or age > max(2.0, 3 * self.timer.interval() / 1000):
-            return  # the loop stalled: no promotion (the systemd watchdog decides about us)
+        if age is None or age > max(2.0, 3 * self.timer.interval() / 1000):
+            # the loop was stalled until just now: look again once it has ticked (a real freeze
+            # is the systemd watchdog's to end, and then this start counts as failed)
+            QTimer.singleShot(1000, self, self._confirm_config)
+            return
         runtime.confirm_started()
 
     def start(self) -> None:

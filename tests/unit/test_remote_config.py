@@ -381,3 +381,17 @@ def test_the_sync_loop_is_told_when_the_app_promotes_another_config(tmp_config_f
         assert changed.wait(10) and stop.is_set()
     finally:
         stop.set()
+
+
+def test_a_start_that_cannot_count_its_trial_does_not_try_the_pending_config(
+        store: RemoteConfigStore, local: Config, expect_logs: LogCollector) -> None:
+    stage(store, local, doc(1, session={"idle_timeout_s": 60}))
+    store.confirm(store.load_for_run(local)[1].etag)
+    stage(store, local, doc(2, session={"idle_timeout_s": 70}))
+    (store.dir / ".lock").unlink()
+    (store.dir / ".lock").mkdir()  # the state cannot be locked or written (as on a read-only disk)
+    config, run = store.load_for_run(local)
+    assert run.mode == "good" and run.overlay is not None and run.overlay.version == 1
+    assert config.session.idle_timeout_s == 60
+    assert store.read_state().get("trial") is None
+    assert any("starting without trying a pending config" in m for m in expect_logs.messages())
