@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import cv2
-import numpy as np
 
 from kiosk.app import Core, build_core, build_keyring
 from kiosk.catalog.model import Device
@@ -76,12 +75,18 @@ def simulated_card(card: str) -> IdentityDocument:
 
 
 def synthetic_page(label: str, page: int) -> bytes:
-    """A camera-like grey page with printed lines, JPEG-encoded (what capture hands over)."""
-    img = np.full((1123, 794), 235, np.uint8)
-    cv2.putText(img, f"{label} - page {page}", (60, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 20, 2)
-    for y in range(180, 1050, 38):
-        cv2.line(img, (60, y), (734 - (y * 7) % 200, y), 60, 2)
-    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    """A captured page as the live capture pipeline hands it over, without a camera: an A4
+    sheet rendered on a desk (:func:`kiosk.capture.scene.render_scene`), found, dewarped and
+    deskewed by the real pipeline, JPEG-encoded. ``label`` (the material) is not drawn."""
+    from kiosk.capture.document import deskew, dewarp, find_page
+    from kiosk.capture.scene import render_scene
+
+    scene = render_scene("a4", page=page, pose=page)
+    quad = find_page(scene.image)
+    if quad is None:  # the scene is fixed: the detector finds it (tests/unit/capture)
+        raise RuntimeError(f"synthetic page {page} of {label} not found")
+    ok, buf = cv2.imencode(".jpg", deskew(dewarp(scene.image, quad, "a4")),
+                           [cv2.IMWRITE_JPEG_QUALITY, 92])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return bytes(buf)

@@ -551,6 +551,11 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "已識別材料，請保持不動，即將自動拍攝。",
         "en": "Document found. Hold still: it is captured automatically.",
     },
+    "capture.take_away": {
+        "zh-Hans": "这一页已经拍过。请先拿走，再放上需要拍摄的材料。",
+        "zh-Hant": "這一頁已經拍過。請先拿走，再放上需要拍攝的材料。",
+        "en": "This page was already captured. Take it away, then place the document needed now.",
+    },
     "capture.captured": {
         "zh-Hans": "本页已拍摄。如有下一页，请换上下一页；拍完请点击“下一步”。",
         "zh-Hant": "本頁已拍攝。如有下一頁，請換上下一頁；拍完請點擊「下一步」。",

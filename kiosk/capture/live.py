@@ -16,7 +16,8 @@ A :class:`LiveFrame` carries:
 * ``guidance``: a message key (``kiosk.messages``): ``capture.no_page`` (place the document),
   ``capture.too_small`` (move closer), ``capture.cut_off``, ``capture.glare`` (tilt the page),
   ``capture.blurry`` / ``capture.hold_still``, ``capture.ready`` (steadying: capturing
-  automatically), ``capture.captured`` (just captured; the same sheet is not taken twice),
+  automatically), ``capture.captured`` (just captured; the same sheet is not taken twice —
+  the UI says ``capture.take_away`` when that sheet was taken for an earlier material),
   ``device.camera.offline`` when no frame comes;
 * ``progress``: 0..1 while the page steadies (the screen's ring);
 * ``page``: a :class:`CapturedPage` on the frame that was kept.
@@ -46,6 +47,7 @@ from kiosk.devices.camera.port import OFFLINE_KEY, Camera, Frame
 __all__ = [
     "CAPTURED",
     "READY",
+    "TAKE_AWAY",
     "CapturedPage",
     "LiveAnalyser",
     "LiveCapture",
@@ -56,7 +58,8 @@ log = logging.getLogger(__name__)
 
 READY: Final = "capture.ready"
 CAPTURED: Final = "capture.captured"
-PREVIEW_WIDTH: Final = 640
+TAKE_AWAY: Final = "capture.take_away"  # a sheet already taken lies there (UI: new material)
+PREVIEW_WIDTH: Final = 960
 THUMB_SIDE: Final = 480  # the screen shows thumbnails up to 360 × 480
 JPEG_QUALITY: Final = 92  # handed to the journey; capture.output re-encodes within the budget
 LiveState = Literal["searching", "adjusting", "steadying", "captured", "cooldown", "offline"]

@@ -3,23 +3,39 @@
 Pages are copied into :class:`bytearray` buffers the journey owns, so :meth:`CaptureSet.wipe`
 can overwrite them with zeros before dropping them (the caller's own ``bytes`` objects are
 immutable and outside our reach; the capture pipeline should hand over and forget them).
+
+A page is an encoded image (the live capture worker hands over a dewarped page as JPEG). At
+submit each material becomes **one PDF** (:func:`kiosk.capture.output.material_output`: every
+page at the material's physical size, each within :data:`PAGE_BUDGET_KB`), so the back office
+receives one document per material, not a pile of photos.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Final
 
+import cv2
+import numpy as np
+
+from kiosk.capture.document import Image
+from kiosk.capture.output import material_output
 from kiosk.catalog.model import Material, ServiceItem
 from kiosk.errors import BugError
 from kiosk.identity.models import IdentityDocument
 from kiosk.store.models import Attachment
 
-__all__ = ["CAPTURED_KINDS", "CaptureSet", "MaterialStatus", "capture_materials"]
+__all__ = ["CAPTURED_KINDS", "PAGE_BUDGET_KB", "CaptureSet", "MaterialStatus", "capture_materials"]
+
+log = logging.getLogger(__name__)
 
 # capture kinds the citizen photographs at the kiosk; "e_certificate" is fetched from the
 # electronic-licence library by the back office and needs nothing here
 CAPTURED_KINDS: Final = frozenset({"id_card", "document", "photo"})
+# per page of a material's PDF (capture.output's budget rule: quality, then resolution down to
+# 200 dpi); 50 pages (the catalogue's maximum) stay under the store's 20 MB attachment limit
+PAGE_BUDGET_KB: Final = 400
 
 
 def capture_materials(item: ServiceItem) -> tuple[Material, ...]:
@@ -97,14 +113,23 @@ class CaptureSet:
         )
 
     def attachments(self, materials: tuple[Material, ...]) -> tuple[Attachment, ...]:
-        """One ``image/jpeg`` attachment per page for now; assembling a material's pages into
-        one PDF is the capture module's job and will replace this."""
+        """One ``application/pdf`` attachment per material that has pages, in catalogue order:
+        its pages in order, each at the material's physical size (``pages`` = page count)."""
         out: list[Attachment] = []
         for material in materials:
-            for n, page in enumerate(self._pages.get(material.id, ()), start=1):
-                out.append(Attachment(material_id=material.id,
-                                      filename=f"{material.id}-{n:02d}.jpg",
-                                      mime="image/jpeg", data=bytes(page), pages=1))
+            buffers = self._pages.get(material.id, ())
+            if not buffers:
+                continue
+            images = [_decode(page, material.id, n) for n, page in enumerate(buffers, start=1)]
+            try:
+                result = material_output(images, material.format, PAGE_BUDGET_KB)
+            finally:
+                for image in images:
+                    image.fill(0)  # decoded pixels are personal data too
+            if not result.within_budget:
+                log.info("%s: a page is over the size budget at the legibility floor", material.id)
+            out.append(Attachment(material_id=material.id, filename=f"{material.id}.pdf",
+                                  mime="application/pdf", data=result.pdf, pages=len(buffers)))
         return tuple(out)
 
     def buffers(self) -> tuple[bytearray, ...]:
@@ -117,6 +142,13 @@ class CaptureSet:
                 _zero(page)
             pages.clear()
         self._pages.clear()
+
+
+def _decode(page: bytearray, material_id: str, number: int) -> Image:
+    image = cv2.imdecode(np.frombuffer(page, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:  # the capture pipeline hands over encoded pages: anything else is ours
+        raise BugError("journey.bug", f"{material_id}: page {number} is not an image")
+    return np.asarray(image, np.uint8)
 
 
 def _zero(buffer: bytearray) -> None:

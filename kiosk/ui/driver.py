@@ -210,7 +210,7 @@ class ScriptDriver:
             "start": "startButton", "choose_apply": "homeApply",
             "choose_status_check": "homeStatus", "choose_result_pickup": "homePickup",
             "choose_policy_lookup": "homePolicies", "begin_application": "beginApplication",
-            "finish_material": "finishMaterial", "confirm_review": "confirmReview",
+            "confirm_review": "confirmReview",
             "continue_to_rating": "continueToRating", "skip_rating": "skipRating",
             "done": "done", "finish": "finish", "home": "homeButton", "back": "backButton",
             "still_here": "stillHere", "pickup_done": "pickupDone",
@@ -250,6 +250,8 @@ class ScriptDriver:
             self.tap("confirmId")
         elif name == "fill":
             self.fill(a["values"])
+        elif name == "finish_material":
+            self.finish_material()
         elif name == "capture":
             self.capture(a.get("material"), int(a.get("pages", 1)), finish=bool(a.get("finish", True)))
         elif name == "retake":
@@ -354,7 +356,22 @@ class ScriptDriver:
                 if self.journey.view().error is not None:
                     break
         if finish:
-            self.tap("finishMaterial")
+            self.finish_material()
+
+    def finish_material(self) -> None:
+        """Tap "Next". With the simulated camera the citizen first takes the sheet away, and
+        the next material's screen is shown once the preview shows the empty desk."""
+        capture = self.window.capture
+        scenes = capture.scenes
+        live = scenes is not None and capture.worker is not None and capture.running
+        if live and scenes is not None:
+            capture.demo_feed = False
+            scenes.clear()
+        self.tap("finishMaterial")
+        if live and self.journey.state is State.CAPTURE:
+            self._wait_for(lambda: capture.frames_since_change >= 2
+                           and capture.guidanceKey == "capture.no_page",
+                           "the preview did not show the empty desk")
 
     def retake(self, page: int) -> None:
         """Tap "Retake" on page ``page`` (1-based) and, with the simulated camera, put that sheet

@@ -218,6 +218,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             done.ready.set()
             log.info("devices and admin services up")
 
+                # the capture screen's live camera (the simulator also gets the demo's scenes)
+                window.attach_camera(done.hardware.camera, done.hardware.simulators.get("camera"))
         if script is not None:
             from PySide6.QtCore import QEventLoop
 

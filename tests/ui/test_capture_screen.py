@@ -183,3 +183,24 @@ def test_preview_runs_only_on_the_capture_screen_and_is_wiped(
     old = CameraImageProvider(ui.session.previews).requestImage("1", QSize(), QSize())
     assert {old.pixelColor(x, y).name() for x in range(old.width()) for y in range(old.height())} \
         == {"#000000"}
+
+
+def test_a_sheet_taken_for_one_material_is_not_taken_again_for_the_next(
+        cam_ui: tuple[Ui, FileCamera], qtbot: object) -> None:
+    ui, camera = cam_ui
+    capture = ui.window.capture
+    _to_capture(ui)
+    for page in (1, 2):  # the application form needs two pages
+        camera.show_image(render_scene("a4", page=page, pose=page).image)
+        qtbot.waitUntil(lambda p=page: _pages(ui) == p, timeout=30000)  # type: ignore[attr-defined]
+    ui.driver.tap("finishMaterial")  # the second sheet still lies under the camera
+    assert ui.session.material["id"] == "articles"
+    qtbot.waitUntil(lambda: capture.guidanceKey == "capture.take_away", timeout=30000)  # type: ignore[attr-defined]
+    frames = capture.frames_since_change
+    qtbot.waitUntil(lambda: capture.frames_since_change >= frames + 12, timeout=30000)  # type: ignore[attr-defined]
+    ui.driver.settle()
+    assert _pages(ui) == 0 and capture.guidanceKey == "capture.take_away"
+    assert ui.driver.item("guidance").property("text") == translate("capture.take_away", "en")
+    camera.show_image(render_scene("a4", page=1, pose=3).image)  # the articles' first page
+    qtbot.waitUntil(lambda: _pages(ui) == 1, timeout=30000)  # type: ignore[attr-defined]
+    assert ui.session.material["id"] == "articles"

@@ -35,7 +35,11 @@ def test_business_licence_application_lands_in_the_outbox(qapp: object, tmp_path
         assert tracking
         row = ui.core.outbox.find_by_tracking(tracking)
         assert row is not None and row.status == "queued"
-        assert row.item_code == "44030400SC-XK-0001" and len(row.attachments) == 6
+        assert row.item_code == "44030400SC-XK-0001"
+        # one PDF per material (application form 2 pages, articles 2, premises, officer)
+        assert [(a.material_id, a.pages) for a in row.attachments] == [
+            ("application_form", 2), ("articles", 2), ("premises_proof", 1),
+            ("officer_appointment", 1)]
         assert row.rating == 5
         assert ui.journey.state is State.ATTRACT and ui.journey.personal_values() == []
         shots = sorted((tmp_path / "shots").glob("*.png"))

@@ -141,7 +141,7 @@ def test_remote_profile_takes_a_typed_hkid(qapp: object, tmp_path: Path) -> None
 
 def test_capture_retake_remove_and_review(ui: Ui) -> None:
     steps = _business_steps()
-    assert ui.driver.run(steps[:_index(steps, "tap", name="capturePage")]) == 0
+    assert ui.driver.run(steps[:_index(steps, "capture", material="application_form")]) == 0
     assert ui.session.screen == "capture"
     for _ in range(3):
         ui.driver.tap("capturePage")

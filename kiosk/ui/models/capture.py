@@ -30,7 +30,7 @@ from PySide6.QtCore import Property, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
-from kiosk.capture.live import CAPTURED, READY, LiveCapture, LiveFrame
+from kiosk.capture.live import CAPTURED, READY, TAKE_AWAY, LiveCapture, LiveFrame
 from kiosk.capture.quality import NO_PAGE
 from kiosk.devices.camera.port import OFFLINE_KEY
 from kiosk.messages import translate
@@ -91,6 +91,8 @@ class CaptureModel(QObject):
         self._state = "stopped"
         self._progress = 0.0
         self._sheet: tuple[str, int] | None = None  # what the feed last put down
+        self._taken_here = False  # a page was kept since the material (tag) changed
+        self.frames_since_change = 0  # frames shown since the material (tag) changed
         bridge.captureFrame.connect(self._on_frame, Qt.ConnectionType.QueuedConnection)
         session.changed.connect(self._sync)
         session.wiped.connect(self._on_wiped)
@@ -148,11 +150,14 @@ class CaptureModel(QObject):
         if material["id"] != self._material or fmt != self._fmt or not self._live.running:
             self._material, self._fmt = material["id"], fmt
             self._tag += 1
+            self._taken_here = False
+            self.frames_since_change = 0
             tag = self._tag
             self._live.submit(lambda a: (setattr(a, "fmt", fmt), setattr(a, "tag", tag)))
             if not self._live.running:
                 log.info("camera preview started")
-                self._set(state="searching", guidance=NO_PAGE)
+            self._outline, self._progress = [], 0.0  # nothing is claimed before a new frame
+            self._set(state="searching", guidance=NO_PAGE)
             self._live.start()
         self._feed(material)
 
@@ -167,6 +172,7 @@ class CaptureModel(QObject):
                 self._scenes.clear()  # the citizen takes the sheet away
                 self._sheet = None
         self._tag += 1
+        self._taken_here = False
         self._material = None
         self._previews.clear_live()
         self._outline = []
@@ -210,6 +216,7 @@ class CaptureModel(QObject):
     def _on_frame(self, frame: LiveFrame) -> None:
         if frame.tag != self._tag or self._live is None or not self._live.running:
             return  # analysed for another material, or the preview stopped meanwhile
+        self.frames_since_change += 1
         if frame.preview is not None:
             h, w = frame.preview.shape[:2]
             image = QImage(frame.preview.data, w, h, frame.preview.strides[0],
@@ -226,7 +233,12 @@ class CaptureModel(QObject):
         self._state, self._progress = frame.state, frame.progress
         self._guidance = frame.guidance
         if frame.page is not None and self._material is not None:
+            self._taken_here = True
             self._keep(frame)
+        elif frame.state == "cooldown" and not self._taken_here:
+            # the sheet lying there was taken already (for the last material, or it is the
+            # page being retaken): it will not be taken again until it is moved or replaced
+            self._guidance = TAKE_AWAY
         self.frameChanged.emit()
 
     def _keep(self, frame: LiveFrame) -> None:
@@ -267,6 +279,7 @@ class CaptureModel(QObject):
         if material is None or not 0 <= index < int(material.get("pages", 0)):
             return
         self._retake = index
+        self._taken_here = False
         self._feed(material)
         self.changed.emit()
 

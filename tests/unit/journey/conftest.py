@@ -29,7 +29,23 @@ RESIDENT_ID = "11010519491231002X"
 HKID = "A1234563"
 PHONE = "13800138000"
 COMPANY = "测试甲乙科技有限公司"
-IMAGE = b"\xff\xd8\xffJPEG-page-one-unique-bytes"
+
+
+def page_jpeg(n: int = 1) -> bytes:
+    """A small, real JPEG page (the journey assembles each material's pages into a PDF)."""
+    import cv2
+    import numpy as np
+
+    img = np.full((297, 210, 3), 235, np.uint8)
+    cv2.putText(img, f"page {n}", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
+    for y in range(100, 280, 16):
+        cv2.line(img, (20, y), (190 - (y * 7 + n * 13) % 60, y), (50, 50, 50), 2)
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    assert ok
+    return bytes(buf.tobytes())
+
+
+IMAGE = page_jpeg(1)
 
 READY_TRACKING = "DM1-READY-0001"
 STATUS_TRACKING = "DM1-20260302-0001"

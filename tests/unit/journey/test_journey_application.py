@@ -276,9 +276,9 @@ def test_two_phase_submit(ctx: Ctx) -> None:
     assert submission.identity["number"] == RESIDENT_ID
     assert submission.form["capital"] == "500000"
     assert submission.form["contact_phone"]
-    assert [(a.material_id, a.mime, a.filename) for a in submission.attachments] == [
-        ("application_form", "image/jpeg", "application_form-01.jpg")]
-    assert submission.attachments[0].data == IMAGE
+    assert [(a.material_id, a.mime, a.filename, a.pages) for a in submission.attachments] == [
+        ("application_form", "application/pdf", "application_form.pdf", 1)]
+    assert submission.attachments[0].data.startswith(b"%PDF-")
     receipt = ctx.outbox.enqueue(submission)
     j.submit_succeeded(receipt)
     assert j.state is State.RECEIPT
@@ -363,10 +363,10 @@ def test_rating_store_failure_still_ends(ctx: Ctx, expect_logs: object) -> None:
 
 def test_a_failed_card_read_is_shown_and_cleared_by_the_next_read(ctx: Ctx) -> None:
     _to_identify(ctx)
-    ctx.journey.card_read_failed("device.idcard.checksum")
+    ctx.journey.identification_failed("device.idcard.checksum")
     view = ctx.journey.view()
     assert view.state is State.IDENTIFY and view.error == "device.idcard.checksum"
-    ctx.journey.card_read_failed("store.disk_full")  # not a reader's key: a generic one
+    ctx.journey.identification_failed("store.disk_full")  # not a reader's key: a generic one
     assert ctx.journey.view().error == "device.idcard.read_failed"
     assert ctx.journey.identify(card()) is None
     assert ctx.journey.view().error is None and ctx.journey.state is State.FORM

@@ -12,7 +12,16 @@ from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
 from kiosk.config import Config
 from kiosk.journey import Journey, JourneyEvent, State
 from kiosk.log import RedactingFilter
-from tests.unit.journey.conftest import ADDRESS, NAME, PHONE, RESIDENT_ID, USCC, card, make_ctx
+from tests.unit.journey.conftest import (
+    ADDRESS,
+    NAME,
+    PHONE,
+    RESIDENT_ID,
+    USCC,
+    card,
+    make_ctx,
+    page_jpeg,
+)
 
 CODE = "44030400SC-XK-0001"
 COMPANY = "深圳测试甲乙丙科技有限公司"
@@ -57,13 +66,13 @@ def test_business_licence_happy_path(config: Config, shipped: Catalog,
     _fill(j, shipped, answers)
     assert j.state is State.CAPTURE
 
-    pages = 0
+    pages = materials = 0
     for status in j.view().materials:
         needed = 0 if status.satisfied_by_card else status.min_pages
         for n in range(needed):
-            assert j.add_page(status.material_id, f"page-{status.material_id}-{n}".encode()) \
-                is None
+            assert j.add_page(status.material_id, page_jpeg(n + 1)) is None
             pages += 1
+        materials += 1 if needed else 0
         assert j.finish_material() is None, status.material_id
     assert j.state is State.REVIEW
     assert dict(j.view().form_values)["contact_name"] == NAME  # prefilled from the card
@@ -80,7 +89,10 @@ def test_business_licence_happy_path(config: Config, shipped: Catalog,
     assert submission.form["company_name"] == COMPANY
     assert submission.form["contact_name"] == NAME
     assert submission.identity["number"] == RESIDENT_ID
-    assert len(submission.attachments) == pages
+    # one PDF per captured material, its page count the pages captured
+    assert len(submission.attachments) == materials
+    assert sum(a.pages for a in submission.attachments) == pages
+    assert {a.mime for a in submission.attachments} == {"application/pdf"}
     assert {a.material_id for a in submission.attachments} <= {m.id for m in item.materials}
     assert "shareholder_ids" not in {a.material_id for a in submission.attachments}
 
