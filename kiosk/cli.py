@@ -411,7 +411,8 @@ def _sync_status(config: Config, outbox: Outbox, ring: KeyringLike, as_json: boo
     creds = load_credentials(ring)
     meta = {k: outbox.get_meta(k) for k in (
         "sync.last_ok_at", "sync.last_error", "sync.last_heartbeat_at", "sync.status_cursor",
-        "sync.etag.catalog", "sync.etag.config", "sync.refused_etag.catalog", "sync.refused.catalog")}
+        "sync.etag.catalog", "sync.etag.config", "sync.refused_etag.catalog", "sync.refused.catalog",
+        "sync.refused_etag.config", "sync.refused.config")}
     stats = outbox.stats()
     backlog = outbox.sync_backlog()
     if as_json:
