@@ -107,6 +107,30 @@ def synced_documents_dir(config: Config) -> Path:
     return config.paths.data_dir / "synced"
 
 
+def build_sync_client(config: Config, credentials: Any) -> Any:
+    """A :class:`kiosk.sync.client.SyncClient` to the configured back office, signing with
+    ``credentials`` (:class:`kiosk.sync.credentials.Credentials`; None: unsigned calls only)."""
+    from kiosk.sync.client import SyncClient
+
+    sync = config.sync
+    return SyncClient(
+        sync.url, credentials, connect_timeout_s=sync.connect_timeout_s, read_timeout_s=sync.read_timeout_s,
+        ca_file=str(sync.ca_file) if sync.ca_file else None, max_clock_offset_s=sync.clock_skew_s,
+    )
+
+
+def gov_app_client(config: Config, keyring: KeyringLike) -> Callable[[], Any]:
+    """For :class:`kiosk.identity.govapp.GovAppIdentifier`: a signed client when the terminal
+    is enrolled (looked up per use: the demo enrols after start), else None."""
+    from kiosk.sync.credentials import load_credentials
+
+    def client() -> Any:
+        credentials = load_credentials(keyring)
+        return build_sync_client(config, credentials) if credentials is not None else None
+
+    return client
+
+
 def build_sync_worker(
     config: Config,
     outbox: Outbox,
@@ -125,7 +149,6 @@ def build_sync_worker(
     Raises ``sync.not_enrolled`` when the terminal has no credential yet (``kiosk enroll``).
     """
     from kiosk.errors import KnownError
-    from kiosk.sync.client import SyncClient
     from kiosk.sync.credentials import load_credentials
     from kiosk.sync.worker import SyncWorker
 
@@ -133,10 +156,7 @@ def build_sync_worker(
     if credentials is None:
         raise KnownError("sync.not_enrolled", "no back-office credential in the keyring; run kiosk enroll")
     sync = config.sync
-    client = SyncClient(
-        sync.url, credentials, connect_timeout_s=sync.connect_timeout_s, read_timeout_s=sync.read_timeout_s,
-        ca_file=str(sync.ca_file) if sync.ca_file else None, max_clock_offset_s=sync.clock_skew_s,
-    )
+    client = build_sync_client(config, credentials)
     # remote settings are validated and staged over the local file (not over the overlay in use)
     local = local_config or config
     remote = RemoteConfigStore.for_config(local)

@@ -18,6 +18,8 @@ from kiosk.store.outbox import Outbox
 log = logging.getLogger(__name__)
 
 DEMO_STAFF = ("demo", "demo-staff-pass")  # the demo back office's staff login (demo profile only)
+# the demo citizen's government-app account, known to the demo back office's identity stand-in
+DEMO_GOV_APP_SUBJECT = "demo-citizen-0001"
 
 
 class DemoServices:
@@ -39,10 +41,12 @@ class DemoServices:
         data_dir = self.config.paths.data_dir
         db_dir = data_dir.parent / f"{data_dir.name}-backoffice"
         db_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'backoffice.sqlite3'}")
+        settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'backoffice.sqlite3'}",
+                                      gov_app_public_key=self.config.identity.gov_app_public_key)
         self.backoffice = LocalBackOffice(settings, host=parts.hostname or "127.0.0.1",
                                           port=parts.port or 80).start()
         self._ensure_staff()
+        self._register_demo_citizen()
         if load_credentials(self.keyring) is None:
             code, _ = self.backoffice.db.create_enrolment_code(self.config.terminal.id, name="demo")
             enrol(SyncClient(self.config.sync.url), code, self.keyring, app_version=__version__)
@@ -60,6 +64,16 @@ class DemoServices:
                                  display_name="Demo staff")
         except Exception as err:  # already there from an earlier demo run
             log.debug("demo staff user not created: %s", type(err).__name__)
+
+    def _register_demo_citizen(self) -> None:
+        """The demo citizen's verified identity behind their government-app account (what the
+        provincial identity platform would answer)."""
+        from kiosk.demo import simulated_card
+
+        assert self.backoffice is not None  # noqa: S101 - started just before
+        identity = simulated_card("resident").as_dict()
+        identity.pop("source", None)
+        self.backoffice.db.register_gov_app_identity(DEMO_GOV_APP_SUBJECT, identity)
 
     def sync_once(self) -> Any:
         return self.worker.run_once()

@@ -586,6 +586,40 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "此處不支援該類型的二維碼。",
         "en": "This kind of QR code cannot be used here.",
     },
+    # ---- government-app identification (kiosk/identity/govapp.py)
+    "identity.gov_app_off": {
+        "zh-Hans": "本机暂不支持政务App扫码核身，请使用身份证。",
+        "zh-Hant": "本機暫不支援政務App掃碼核身，請使用身份證。",
+        "en": "Identification with the government app is not available here. Please use your ID card.",
+    },
+    "identity.gov_app_prompt": {
+        "zh-Hans": "或打开政务App，出示“扫码核身”二维码，对准摄像头",
+        "zh-Hant": "或打開政務App，出示「掃碼核身」二維碼，對準攝像頭",
+        "en": "Or open the government app and hold its identity QR code up to the camera",
+    },
+    "identity.gov_app_checking": {
+        "zh-Hans": "正在核验您的政务App身份码，请稍候……",
+        "zh-Hant": "正在核驗您的政務App身份碼，請稍候……",
+        "en": "Checking your government app code, one moment…",
+    },
+    "identity.gov_app_offline": {
+        "zh-Hans": "网络暂不可用，无法核验政务App身份码，请使用身份证。",
+        "zh-Hant": "網絡暫不可用，無法核驗政務App身份碼，請使用身份證。",
+        "en": "The government app code cannot be checked right now (no network). "
+        "Please use your ID card.",
+    },
+    "identity.gov_app_unknown": {
+        "zh-Hans": "未查到该政务App账号的实名信息，请使用身份证。",
+        "zh-Hant": "未查到該政務App帳號的實名資料，請使用身份證。",
+        "en": "No verified identity was found for this government app account. "
+        "Please use your ID card.",
+    },
+    "identity.gov_app_refused": {
+        "zh-Hans": "政务App身份码未通过核验（可能已使用或已过期），请在App中刷新后重新出示。",
+        "zh-Hant": "政務App身份碼未通過核驗（可能已使用或已過期），請在App中重新整理後再出示。",
+        "en": "The government app code was not accepted (it may have been used or expired). "
+        "Refresh it in the app and show it again.",
+    },
     "qr.bad_uscc": {
         "zh-Hans": "营业执照二维码中的统一社会信用代码无效，请核对执照。",
         "zh-Hant": "營業執照二維碼中的統一社會信用代碼無效，請核對執照。",

@@ -6,6 +6,7 @@ FastAPI parses anything, so an unauthenticated caller learns nothing about the b
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import hashlib
@@ -33,6 +34,8 @@ from kiosk.sync.protocol import (
     DocumentKind,
     EnrolRequest,
     EnrolResponse,
+    GovAppIdentity,
+    GovAppResolveRequest,
     Heartbeat,
     HeartbeatAck,
     Problem,
@@ -309,6 +312,16 @@ def get_document(kind: DocumentKind, terminal: Terminal, request: Request, respo
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
     return content
+
+
+@router.post("/identity/gov-app")
+def gov_app_identity(body: GovAppResolveRequest, terminal: Terminal, request: Request) -> GovAppIdentity:
+    """A government-app login token a citizen showed a kiosk → the identity behind it."""
+    ctx = _ctx(request)
+    key = ctx.settings.gov_app_public_key
+    identity = ctx.db.resolve_gov_app(terminal, body.token,
+                                      base64.b64decode(key) if key is not None else None)
+    return GovAppIdentity(identity=identity)
 
 
 @router.post("/heartbeat")

@@ -157,6 +157,20 @@ heartbeats = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
     sa.Index("ix_heartbeats_terminal", "terminal_id", "received_at"),
 )
+# the stand-in for the provincial identity platform behind the government app: a verified
+# identity per app subject (a real deployment asks the platform instead; see resolve_gov_app)
+gov_app_identities = sa.Table(
+    "gov_app_identities", metadata,
+    sa.Column("subject", sa.String(128), primary_key=True),
+    sa.Column("identity", sa.Text, nullable=False),  # IdentityDocument.as_dict JSON
+    sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
+)
+# a login token is good for one identification: its nonce is kept until it expired
+gov_app_nonces = sa.Table(
+    "gov_app_nonces", metadata,
+    sa.Column("nonce", sa.String(128), primary_key=True),
+    sa.Column("expires_at", sa.Integer, nullable=False),
+)
 audit = sa.Table(
     "audit", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -731,6 +745,45 @@ class BackOfficeDB:
             created_at=_must(r["created_at"]), received_at=_must(r["received_at"]),
             committed_at=_aware(r["committed_at"]), updated_at=_must(r["updated_at"]),
         )
+
+    def register_gov_app_identity(self, subject: str, identity: Mapping[str, Any]) -> None:
+        """Record the identity behind a government-app subject (the identity platform's side)."""
+        with self._write() as conn:
+            conn.execute(gov_app_identities.delete().where(gov_app_identities.c.subject == subject))
+            conn.execute(gov_app_identities.insert().values(
+                subject=subject, identity=json.dumps(dict(identity), ensure_ascii=False),
+                registered_at=self._now()))
+
+    def resolve_gov_app(self, terminal_id: str, token: str, public_key: bytes | None) -> dict[str, Any]:
+        """The identity behind a login token a terminal forwards: the token is verified again
+        here (signature, lifetime), used once (its nonce), then its subject looked up. 403 for a
+        token refused, 404 for a subject the platform does not know."""
+        from kiosk.capture.payloads import GovAppToken, PayloadKeys, Rejected, parse_payload
+
+        if public_key is None:
+            raise BackOfficeError(404, "identity.gov_app_off", "gov-app identification is not set up")
+        now = self._now()
+        keys = PayloadKeys(gov_app_public_key=public_key, any_audience=True)
+        parsed = parse_payload(token.encode("utf-8"), keys, now=now.timestamp())
+        if not isinstance(parsed, GovAppToken):
+            reason = parsed.reason if isinstance(parsed, Rejected) else "qr.unknown_kind"
+            raise BackOfficeError(403, "identity.token_refused", reason)
+        with self._write() as conn:
+            expired = int(now.timestamp()) - 60
+            conn.execute(gov_app_nonces.delete().where(gov_app_nonces.c.expires_at < expired))
+            seen = conn.execute(sa.select(gov_app_nonces.c.nonce).where(
+                gov_app_nonces.c.nonce == parsed.nonce)).first()
+            if seen is not None:
+                raise BackOfficeError(403, "identity.token_refused", "qr.replayed")
+            conn.execute(gov_app_nonces.insert().values(nonce=parsed.nonce, expires_at=parsed.expires_at))
+            row = conn.execute(sa.select(gov_app_identities.c.identity).where(
+                gov_app_identities.c.subject == parsed.subject)).first()
+            self._audit(conn, f"terminal:{terminal_id}", "gov_app_identify", None,
+                        "found" if row is not None else "unknown subject")
+        if row is None:
+            raise BackOfficeError(404, "identity.gov_app_unknown", "no identity for this subject")
+        identity: dict[str, Any] = json.loads(row[0])
+        return identity
 
     def verify_receipt_code(self, code: str) -> str:
         """A receipt QR code a citizen shows at a window → the submission's uuid, once its

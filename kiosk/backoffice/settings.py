@@ -22,3 +22,6 @@ class BackOfficeSettings(BaseModel):
     # case numbers: prefix + year + 7-digit sequence (``SZ20260000042``)
     case_prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,6}$")] = "SZ"
     status_page_max: Annotated[int, Field(ge=1, le=10_000)] = 500
+    # the government app's token issuer (Ed25519 public key, 32 bytes base64): verifies the
+    # login QR tokens kiosks forward for identification; None: gov-app identification is off
+    gov_app_public_key: str | None = None

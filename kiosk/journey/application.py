@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Final, Literal
 
 from kiosk.catalog.forms import validate_group
 from kiosk.catalog.model import Material, ServiceItem
@@ -31,6 +31,9 @@ _log = logging.getLogger(__name__)
 _SECRET_TYPES = frozenset({"text", "address", "phone", "resident_id", "hkid", "uscc"})
 ManualIdKind = Literal["hkid", "home_return_permit"]
 
+
+# the message keys identification_failed shows as they are (others: a generic read failure)
+_IDENTIFICATION_KEYS: Final = ("device.idcard.", "qr.", "identity.")
 
 class ApplicationSteps(JourneyCore):
     """The intents of the "apply for a service" path."""
@@ -72,12 +75,13 @@ class ApplicationSteps(JourneyCore):
         """A document from the card reader, the gov-app QR or an MRZ."""
         return self._identify(Intent.IDENTIFY, document)
 
-    @intent(Intent.CARD_READ_FAILED)
-    def card_read_failed(self, key: str) -> None:
-        """The reader saw a card but could not read it (a corrupt frame, a failed check digit,
-        the card moved away): the citizen is told why, and places it again. ``key`` is the
-        driver's message key (``device.idcard.*``); the card's data never comes here."""
-        self._refuse(key if key.startswith("device.idcard.") else "device.idcard.read_failed")
+    @intent(Intent.IDENTIFICATION_FAILED)
+    def identification_failed(self, key: str) -> None:
+        """A card on the reader could not be read (a corrupt frame, the card moved away) or a
+        government-app code was refused (forged, expired, offline, unknown): the citizen is
+        told why at this step and tries again. ``key`` is the reader's or the checker's message
+        key; no card or token data comes here."""
+        self._refuse(key if key.startswith(_IDENTIFICATION_KEYS) else "device.idcard.read_failed")
 
     @intent(Intent.ENTER_ID_MANUALLY)
     def enter_id_manually(self, kind: ManualIdKind, number: str, *, name: str = "",

@@ -75,7 +75,7 @@ class Intent(enum.Enum):
     BEGIN_APPLICATION = "begin_application"
     IDENTIFY = "identify"
     ENTER_ID_MANUALLY = "enter_id_manually"
-    CARD_READ_FAILED = "card_read_failed"
+    IDENTIFICATION_FAILED = "identification_failed"
     SUBMIT_PAGE = "submit_page"
     ADD_PAGE = "add_page"
     RETAKE_PAGE = "retake_page"
@@ -137,7 +137,7 @@ _STEPS: dict[tuple[State, Intent], frozenset[State]] = {
     (S.SERVICE_DETAIL, I.BACK): frozenset({S.CATALOG, S.POLICY_RESULTS}),
     (S.IDENTIFY, I.IDENTIFY): frozenset({S.FORM, S.IDENTIFY}),
     (S.IDENTIFY, I.ENTER_ID_MANUALLY): frozenset({S.FORM, S.IDENTIFY}),
-    (S.IDENTIFY, I.CARD_READ_FAILED): frozenset({S.IDENTIFY}),
+    (S.IDENTIFY, I.IDENTIFICATION_FAILED): frozenset({S.IDENTIFY}),
     (S.IDENTIFY, I.BACK): frozenset({S.SERVICE_DETAIL}),
     (S.FORM, I.SUBMIT_PAGE): frozenset({S.FORM, S.CAPTURE, S.REVIEW}),
     (S.FORM, I.BACK): frozenset({S.FORM, S.IDENTIFY}),
@@ -169,7 +169,7 @@ _STEPS: dict[tuple[State, Intent], frozenset[State]] = {
     # result pickup
     (S.RESULT_PICKUP, I.ENTER_PICKUP_TRACKING): frozenset({S.RESULT_PICKUP}),
     (S.RESULT_PICKUP, I.IDENTIFY_FOR_PICKUP): frozenset({S.PICKUP_RESULT, S.RESULT_PICKUP}),
-    (S.RESULT_PICKUP, I.CARD_READ_FAILED): frozenset({S.RESULT_PICKUP}),
+    (S.RESULT_PICKUP, I.IDENTIFICATION_FAILED): frozenset({S.RESULT_PICKUP}),
     (S.RESULT_PICKUP, I.BACK): frozenset({S.RESULT_PICKUP, S.HOME}),
     (S.PICKUP_RESULT, I.PICKUP_DONE): frozenset({S.END}),
     (S.PICKUP_RESULT, I.BACK): frozenset({S.RESULT_PICKUP}),

@@ -41,6 +41,8 @@ from kiosk.sync.protocol import (
     DocumentKind,
     EnrolRequest,
     EnrolResponse,
+    GovAppIdentity,
+    GovAppResolveRequest,
     Heartbeat,
     HeartbeatAck,
     StatusFeed,
@@ -270,6 +272,11 @@ class SyncClient:
 
     def whoami(self) -> WhoAmI:
         return self._parse(self.request("GET", "/whoami"), WhoAmI)
+
+    def resolve_gov_app(self, token: str) -> GovAppIdentity:
+        """The identity behind a government-app login token (``POST /identity/gov-app``)."""
+        body = GovAppResolveRequest(token=token).model_dump(mode="json")
+        return self._parse(self.request("POST", "/identity/gov-app", json_body=body), GovAppIdentity)
 
     def put_submission(self, body: SubmissionIn) -> SubmissionState:
         response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.model_dump(mode="json"))

@@ -120,6 +120,20 @@ class WhoAmI(_Model):
     server_time: dt.datetime
 
 
+# ---------------------------------------------------------------- gov-app identification
+class GovAppResolveRequest(_Model):
+    """A government-app login token (``GOVAPP1.…``) the citizen showed the kiosk's camera."""
+
+    token: Annotated[str, Field(min_length=16, max_length=4096)]
+
+
+class GovAppIdentity(_Model):
+    """The identity the government's identity platform vouches for behind the token's subject
+    (``kiosk.identity.IdentityDocument.as_dict`` fields). Personal data: TLS only, never logged."""
+
+    identity: dict[Annotated[str, Field(max_length=32)], Any]
+
+
 # ---------------------------------------------------------------- push
 class AttachmentMeta(_Model):
     seq: Annotated[int, Field(ge=0, lt=MAX_ATTACHMENTS)]

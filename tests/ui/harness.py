@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QMetaType
 from PySide6.QtQuick import QQuickItem
 
-from kiosk.app import Core, Devices, build_core, build_keyring, open_devices
+from kiosk.app import Core, Devices, build_core, build_keyring, gov_app_client, open_devices
 from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
+from kiosk.identity.govapp import GovAppIdentifier
 from kiosk.journey import FakeClock, Journey, OutboxPort
 from kiosk.receipts.keys import ReceiptKeys
 from kiosk.store.outbox import Outbox
@@ -151,6 +152,9 @@ def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
     window.session.attach_output(ReceiptOutput(
         devices.receipt_printer, devices.a4_printer,
         qr_keys=ReceiptKeys(build_keyring(config)), terminal_code=config.terminal.code))
+    window.session.attach_gov_app(GovAppIdentifier(
+        config.identity.gov_app_public_key, config.terminal.code,
+        gov_app_client(config, build_keyring(config))))
     link.start(window.bridge)
     window.show(fullscreen=False)
     driver = ScriptDriver(window, journey, clock, screenshots=screenshots,

@@ -21,8 +21,9 @@ from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
 
 from kiosk.catalog.model import ServiceItem
 from kiosk.config import Config, Lang
-from kiosk.errors import BugError
+from kiosk.errors import BugError, KnownError
 from kiosk.identity import IdentityDocument
+from kiosk.identity.govapp import is_gov_app_token
 from kiosk.journey import Intent, Journey, JourneyView, OutboxPort, State, StepRefused
 from kiosk.journey.states import allowed_intents
 from kiosk.messages import LANGS, translate
@@ -89,6 +90,9 @@ class SessionModel(QObject):
         self._staff_called = False
         self._last_receipt: Receipt | None = None
         self._output: Any = None  # kiosk.ui.devices.ReceiptOutput (printers, QR key)
+        self._gov_app: Any = None  # kiosk.identity.govapp.GovAppIdentifier (attach_gov_app)
+        self._gov_app_serial = 0  # numbers each resolve; only the pending one is answered
+        self._gov_app_pending: int | None = None
         self._qr_payload = ""
         self._print_key: str | None = None  # None: not printing; "": printed; else the error
         self._a4_key: str | None = None  # None: not asked; "printing"; "": printed; else error
@@ -114,6 +118,13 @@ class SessionModel(QObject):
         """Printers and the receipt QR key (:class:`kiosk.ui.devices.ReceiptOutput`): the
         receipt is printed after the commit, its QR code is signed."""
         self._output = output
+
+    def attach_gov_app(self, identifier: Any) -> None:
+        """Identification with the government app's login QR
+        (:class:`kiosk.identity.govapp.GovAppIdentifier`): checked here, resolved through the
+        back office off the GUI thread."""
+        self._gov_app = identifier
+        self.changed.emit()
 
     # ------------------------------------------------------------------ snapshots in
 
@@ -142,6 +153,7 @@ class SessionModel(QObject):
         self.changed.emit()
 
     def _wipe_ui(self) -> None:
+        self._gov_app_pending = None  # a resolve still in flight is dropped when it returns
         self._draft.clear()
         self._draft_key = None
         self.previews.wipe()
@@ -166,7 +178,7 @@ class SessionModel(QObject):
         """A card on the reader that could not be read: say why at the card step."""
         state = self._journey.state
         if state is State.IDENTIFY or (state is State.RESULT_PICKUP and self._view.pickup is None):
-            self._call(Intent.CARD_READ_FAILED, self._journey.card_read_failed, key)
+            self._call(Intent.IDENTIFICATION_FAILED, self._journey.identification_failed, key)
 
     @Slot()
     def _on_devices(self) -> None:
@@ -193,12 +205,48 @@ class SessionModel(QObject):
         if self._output is not None:
             payload = self._output.tracking_from_code(payload)
         state = self._journey.state
-        if state is State.STATUS_CHECK:
+        if state is State.IDENTIFY and is_gov_app_token(payload):
+            self._identify_by_gov_app(payload)
+        elif state is State.STATUS_CHECK:
             self._call(Intent.LOOKUP_STATUS, self._journey.lookup_status, payload)
         elif state is State.RESULT_PICKUP:
             self._call(Intent.ENTER_PICKUP_TRACKING, self._journey.enter_pickup_tracking, payload)
         else:
             log.info("code scanned in %s: ignored", state.value)
+
+    def _identify_by_gov_app(self, payload: str) -> None:
+        """A government-app login QR at the card step: refused at once when forged, expired or
+        for another terminal; else resolved by the back office on a worker thread."""
+        identifier = self._gov_app
+        refused = "identity.gov_app_off" if identifier is None else identifier.check(payload)
+        if refused is not None:
+            self._call(Intent.IDENTIFICATION_FAILED, self._journey.identification_failed, refused)
+            return
+        self._gov_app_serial += 1
+        generation = self._gov_app_pending = self._gov_app_serial
+        self.changed.emit()
+
+        def resolve() -> Any:
+            try:
+                return identifier.resolve(payload)
+            except KnownError as err:
+                return err.key
+
+        self._bridge.in_background("gov-app-resolve", resolve,
+                                   lambda result: self._on_gov_app(generation, result))
+
+    def _on_gov_app(self, generation: int, result: Any) -> None:
+        if generation != self._gov_app_pending:
+            return  # the session that asked was wiped meanwhile (or a newer code was shown)
+        self._gov_app_pending = None
+        self.changed.emit()
+        if self._journey.state is not State.IDENTIFY:
+            log.info("gov-app identity arrived in %s: dropped", self._journey.state.value)
+            return
+        if isinstance(result, str):
+            self._call(Intent.IDENTIFICATION_FAILED, self._journey.identification_failed, result)
+        else:
+            self._call(Intent.IDENTIFY, self._journey.identify, result)
 
     # ------------------------------------------------------------------ calling the journey
 
@@ -696,6 +744,19 @@ class SessionModel(QObject):
     @Property(bool, notify=changed)
     def cardReader(self) -> bool:
         return "id_card" in self._config.terminal.identification
+
+    @Property(bool, notify=changed)
+    def govAppOffered(self) -> bool:
+        return ("gov_app_qr" in self._config.terminal.identification
+                and self._gov_app is not None and bool(self._gov_app.enabled))
+
+    @Property(str, notify=changed)
+    def govAppPrompt(self) -> str:
+        return self._t("identity.gov_app_prompt")
+
+    @Property(str, notify=changed)
+    def govAppChecking(self) -> str:
+        return self._t("identity.gov_app_checking") if self._gov_app_pending is not None else ""
 
     @Property(list, notify=changed)
     def manualKinds(self) -> list[str]:

@@ -46,6 +46,48 @@ Item {
             font.pixelSize: Theme.fontTitle
             text: qsTr("Place your ID card on the reader")
         }
+        // the government app's identity QR, read by the camera's code scanner
+        Row {
+            objectName: "govAppGuide"
+            visible: session.govAppOffered
+            width: parent.width
+            spacing: Theme.spacing
+            Rectangle {
+                width: Theme.minTouch * 1.4
+                height: width
+                radius: 8
+                color: Theme.background
+                border.color: Theme.primary
+                border.width: 3
+                Grid {  // a QR-like glyph
+                    anchors.centerIn: parent
+                    columns: 3
+                    spacing: 4
+                    Repeater {
+                        model: [1, 0, 1, 0, 1, 0, 1, 1, 1]
+                        Rectangle {
+                            required property int modelData
+                            width: Theme.minTouch * 0.3
+                            height: width
+                            color: modelData ? Theme.primary : "transparent"
+                        }
+                    }
+                }
+            }
+            KText {
+                width: parent.width - Theme.minTouch * 1.4 - Theme.spacing
+                anchors.verticalCenter: parent.verticalCenter
+                text: session.govAppPrompt
+            }
+        }
+        KText {
+            objectName: "govAppChecking"
+            visible: text !== ""
+            width: parent.width
+            color: Theme.primary
+            font.bold: true
+            text: session.govAppChecking
+        }
         Column {
             visible: session.manualKinds.length > 0
             width: parent.width
