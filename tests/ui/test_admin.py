@@ -435,3 +435,29 @@ def test_the_nightly_catalogue_refresh_lands_on_the_gui_thread(qtbot: QtBot, adm
     worker.join(10)
     assert versions == [str(loaded.version)]
     qtbot.waitUntil(lambda: journey.catalog is loaded, timeout=5000)
+
+
+def test_the_running_ui_keeps_the_session_flag(qtbot: QtBot, admin: Admin) -> None:
+    """Through the real screens: the flag the timer honours exists exactly while a citizen
+    session is open (AppOperations attaches maintenance to the window's journey in run_kiosk)."""
+    from kiosk.diagnostics.runtime import AppOperations
+    from kiosk.maintenance import maintenance_paths
+
+    ui = admin.ui
+    flag = maintenance_paths(ui.config.paths.data_dir)[1]
+    ops = AppOperations(ui.config, ui.core.outbox, ui.journey, health=None)
+    try:
+        assert not flag.exists()
+        ui.driver.perform("start", {})
+        ui.driver.perform("choose_language", {"language": "en"})
+        assert ui.journey.state is State.HOME and flag.exists()
+        ui.driver.perform("cancel", {})  # the session ends (wiped)
+        qtbot.waitUntil(lambda: ui.journey.state is State.ATTRACT, timeout=5000)
+        assert not flag.exists()
+        # entering admin mode wipes a session: the flag goes with it
+        _seed_session(admin)
+        assert flag.exists()
+        _enter_admin(qtbot, admin)
+        assert not flag.exists()
+    finally:
+        ops.stop()
