@@ -218,14 +218,14 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                 late.health = done.hardware.health
                 window.session.attach_output(done.output)
                 done.link.start(window.bridge)
+                # the capture screen's live camera (the simulator also gets the demo's scenes)
+                window.attach_camera(done.hardware.camera, done.hardware.simulators.get("camera"))
                 window.bridge.on_device_status()  # re-derive the greyed-out items
             window.admin.set_services(done.services)
             window.session.attach_gov_app(done.gov_app)
             done.ready.set()
             log.info("devices and admin services up")
 
-                # the capture screen's live camera (the simulator also gets the demo's scenes)
-                window.attach_camera(done.hardware.camera, done.hardware.simulators.get("camera"))
         if script is not None:
             from PySide6.QtCore import QEventLoop
 
