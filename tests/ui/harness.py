@@ -156,12 +156,12 @@ def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
         config.identity.gov_app_public_key, config.terminal.code,
         gov_app_client(config, build_keyring(config))))
     link.start(window.bridge)
+    # the capture screen's live camera, as run_kiosk wires it (the FileCamera shows scenes)
+    window.attach_camera(devices.camera, devices.simulators.get("camera"))
     window.show(fullscreen=False)
     driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
                           card_factory=simulated_card,
                           card_reader=devices.simulators["id_card_reader"])
-    # the capture screen's live camera, as run_kiosk wires it (the FileCamera shows scenes)
-    window.attach_camera(devices.camera, devices.simulators.get("camera"))
     driver.settle()
     return DeviceUi(config, core, clock, devices, link, journey, window, driver)
 
