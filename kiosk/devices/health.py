@@ -136,7 +136,8 @@ class DeviceHealth:
             raise ValueError(f"a monitor named {monitor.name} exists")
         for listener in self._listeners:
             monitor.subscribe(listener)
-        self.monitors[monitor.name] = monitor
+        # a new dict, not an insert: monitor threads may be iterating the current one
+        self.monitors = {**self.monitors, monitor.name: monitor}
         if self._started:
             monitor.start()
 
