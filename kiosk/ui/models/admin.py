@@ -56,9 +56,9 @@ from kiosk.diagnostics import (
     LinkTest,
     Thresholds,
     run_checks,
-    write_pdf,
 )
 from kiosk.diagnostics.checks import sync_status_from_meta
+from kiosk.diagnostics.pdf import write_pdf
 from kiosk.errors import KioskError
 from kiosk.journey import Intent, Journey, State
 from kiosk.journey.states import allowed_intents
@@ -274,8 +274,12 @@ def _a4_up(services: AdminServices) -> bool:
     return services.print_pdf is not None and monitor is not None and monitor.status.usable
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _write_report(services: AdminServices, catalog_version: str,
-                  now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> ReportResult:
+                  now: Callable[[], dt.datetime] = _utcnow) -> ReportResult:
     """On a worker thread: run the checks, write the redacted PDF, print it if the A4 printer
     is up. A print failure is reported, not raised (the file is written)."""
     report = run_checks(
