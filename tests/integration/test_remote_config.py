@@ -339,19 +339,23 @@ def test_kill_9_while_staging_leaves_the_previous_or_the_new_pending_never_a_tor
     rng = random.Random(7)
     acknowledged = 0
     torn_writes = 0
-    for _ in range(25):
+    for _ in range(10):
+        left_before = set(directory.glob(".*.tmp"))  # temp files of writers killed earlier
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(directory), str(acknowledged)],
                                   cwd=REPO, stdout=subprocess.PIPE, text=True)
         assert writer.stdout is not None
         for _ in range(rng.randrange(1, 3)):
             acknowledged = int(writer.stdout.readline())
-        wait_until(lambda w=writer: any(directory.glob(".*.tmp")) or w.poll() is not None,  # type: ignore[misc]
-                   30, interval=0.001, what="the next write under way")
-        time.sleep(rng.uniform(0, 0.02))  # the kill moment: inside that write or just after it
+
+        def writing(w: subprocess.Popen[str] = writer, known: set[Path] = left_before) -> bool:
+            return bool(set(directory.glob(".*.tmp")) - known) or w.poll() is not None
+
+        wait_until(writing, 30, interval=0.001, what="the next write under way")
+        time.sleep(rng.uniform(0, 0.004))  # the kill moment: inside that write or just after it
         writer.send_signal(signal.SIGKILL)
         writer.wait(10)
         writer.stdout.close()
-        torn_writes += any(directory.glob(".*.tmp"))
+        torn_writes += bool(set(directory.glob(".*.tmp")) - left_before)
         pending = store.read_pending()
         assert pending is not None and pending.version >= acknowledged
         expected = [f"{pending.version:06d}-{i:06d}" for i in range(60_000)]
