@@ -204,3 +204,24 @@ def test_a_sheet_taken_for_one_material_is_not_taken_again_for_the_next(
     camera.show_image(render_scene("a4", page=1, pose=3).image)  # the articles' first page
     qtbot.waitUntil(lambda: _pages(ui) == 1, timeout=30000)  # type: ignore[attr-defined]
     assert ui.session.material["id"] == "articles"
+
+
+def test_demo_the_simulated_citizen_places_the_pages_the_screen_waits_for(
+        cam_ui: tuple[Ui, FileCamera], qtbot: object) -> None:
+    """The interactive demo: with the feed on, the simulated camera shows a document scene
+    whenever the capture screen waits for a required page, and the real pipeline takes it."""
+    ui, _camera = cam_ui
+    capture = ui.window.capture
+    capture.demo_feed = True
+    _to_capture(ui)
+    needed = ui.session.material["minPages"]
+    assert needed == 2
+    qtbot.waitUntil(lambda: _pages(ui) == needed, timeout=60000)  # type: ignore[attr-defined]
+    # enough pages: the sheet is taken away, the desk stays empty, nothing more is captured
+    qtbot.waitUntil(lambda: capture.guidanceKey == "capture.no_page", timeout=30000)  # type: ignore[attr-defined]
+    frames = capture.frames_since_change
+    qtbot.waitUntil(lambda: capture.frames_since_change >= frames + 8, timeout=30000)  # type: ignore[attr-defined]
+    assert _pages(ui) == needed
+    # "Capture page" over the empty desk: the simulated citizen puts the next sheet down
+    ui.driver.tap("capturePage")
+    qtbot.waitUntil(lambda: _pages(ui) == needed + 1, timeout=30000)  # type: ignore[attr-defined]

@@ -25,10 +25,18 @@ Item {
             color: Theme.success
             text: qsTr("Your ID card was read: no photo of it is needed.")
         }
+    }
+    Grid {
+        id: body
+        anchors { top: column.bottom; topMargin: Theme.spacing; left: parent.left; right: parent.right }
+        columns: Theme.portrait ? 1 : 2
+        spacing: Theme.spacing
         Rectangle {
             objectName: "preview"
-            width: parent.width
-            height: Theme.portrait ? parent.width * 0.62 : Theme.minTouch * 4
+            width: Theme.portrait ? body.width : body.width * 0.6
+            // the camera's 16:9 frame; in landscape as tall as the screen leaves room for
+            height: Theme.portrait ? width * 0.6
+                                   : Math.min(width * 0.6, screen.height - body.y - Theme.spacing)
             color: "#202428"
             radius: Theme.radius
             clip: true
@@ -128,35 +136,45 @@ Item {
                 }
             }
         }
-        Row {
-            objectName: "retakeBanner"
-            visible: capture.retakeIndex >= 0
+        Column {
+            id: panel
+            width: Theme.portrait ? body.width : body.width * 0.4 - Theme.spacing
             spacing: Theme.spacing
+            Row {
+                objectName: "retakeBanner"
+                visible: capture.retakeIndex >= 0
+                spacing: Theme.spacing
+                KText {
+                    anchors.verticalCenter: parent.verticalCenter
+                    width: panel.width - cancelRetake.width - Theme.spacing
+                    color: Theme.primary
+                    text: qsTr("Retaking page %1: place it under the camera again").arg(capture.retakeIndex + 1)
+                }
+                BigButton {
+                    id: cancelRetake
+                    objectName: "cancelRetake"
+                    pixelSize: Theme.fontSmall
+                    text: qsTr("Keep the old page")
+                    onClicked: capture.cancelRetake()
+                }
+            }
             KText {
-                anchors.verticalCenter: parent.verticalCenter
-                width: column.width - cancelRetake.width - Theme.spacing
-                color: Theme.primary
-                text: qsTr("Retaking page %1: place it under the camera again").arg(capture.retakeIndex + 1)
+                width: parent.width
+                text: qsTr("Pages: %1 (at least %2, at most %3)").arg(session.material.pages || 0)
+                      .arg(session.material.minPages || 0).arg(session.material.maxPages || 0)
             }
-            BigButton {
-                id: cancelRetake
-                objectName: "cancelRetake"
-                pixelSize: Theme.fontSmall
-                text: qsTr("Keep the old page")
-                onClicked: capture.cancelRetake()
-            }
-        }
-        KText {
-            width: parent.width
-            text: qsTr("Pages: %1 (at least %2, at most %3)").arg(session.material.pages || 0)
-                  .arg(session.material.minPages || 0).arg(session.material.maxPages || 0)
-        }
-        Flow {
-            width: parent.width
-            spacing: Theme.spacing
-            Repeater {
+            ListView {
+                // the pages taken so far, newest last; scrolls sideways when they do not fit
+                id: thumbs
+                objectName: "thumbnails"
+                width: parent.width
+                height: Theme.minTouch * 2 * 1.33 + 2 * Theme.minTouch + 2 * 6
+                orientation: ListView.Horizontal
+                spacing: Theme.spacing
+                clip: true
                 model: session.material.thumbnails || []
-                Column {
+                onCountChanged: positionViewAtEnd()
+                delegate: Column {
                     required property string modelData
                     required property int index
                     spacing: 6
@@ -190,8 +208,8 @@ Item {
                     }
                 }
             }
+            ErrorText { width: parent.width; text: session.error }
         }
-        ErrorText { text: session.error }
     }
     Row {
         anchors { bottom: parent.bottom; right: parent.right }
