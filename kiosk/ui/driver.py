@@ -76,6 +76,8 @@ class ScriptDriver:
         self.card_factory = card_factory
         self.last_receipt: str | None = None
         self.shots: list[Path] = []
+        # the script is the citizen's hands: the demo's simulated citizen stays out of the way
+        window.capture.demo_feed = False
         if screenshots is not None:
             screenshots.mkdir(parents=True, exist_ok=True)
 
@@ -345,7 +347,6 @@ class ScriptDriver:
             for _ in range(pages):
                 self.tap("capturePage")
         else:
-            capture.demo_feed = False  # the script is the citizen's hands now
             fmt = (self.window.session.property("material") or {}).get("format", "a4")
             for _ in range(pages):
                 before = self._material_pages()
@@ -365,7 +366,6 @@ class ScriptDriver:
         scenes = capture.scenes
         live = scenes is not None and capture.worker is not None and capture.running
         if live and scenes is not None:
-            capture.demo_feed = False
             scenes.clear()
         self.tap("finishMaterial")
         if live and self.journey.state is State.CAPTURE:
@@ -383,7 +383,6 @@ class ScriptDriver:
         scenes = capture.scenes
         if scenes is None or capture.worker is None:
             return  # the page source replaced it at once
-        capture.demo_feed = False
         fmt = (self.window.session.property("material") or {}).get("format", "a4")
         scenes.place(fmt, page)
         self._wait_for(lambda: capture.retakeIndex < 0 and previews.generation != generation,
