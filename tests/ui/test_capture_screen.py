@@ -225,3 +225,19 @@ def test_demo_the_simulated_citizen_places_the_pages_the_screen_waits_for(
     # "Capture page" over the empty desk: the simulated citizen puts the next sheet down
     ui.driver.tap("capturePage")
     qtbot.waitUntil(lambda: _pages(ui) == needed + 1, timeout=30000)  # type: ignore[attr-defined]
+
+
+def test_an_unplugged_camera_is_said_on_the_screen(
+        cam_ui: tuple[Ui, FileCamera], qtbot: object) -> None:
+    ui, camera = cam_ui
+    capture = ui.window.capture
+    _to_capture(ui, "zh-Hans")
+    qtbot.waitUntil(lambda: capture.frameUrl != "", timeout=30000)  # type: ignore[attr-defined]
+    camera.stop_frames()  # a simulated unplug: no frame comes any more
+    qtbot.waitUntil(lambda: capture.guidanceKey == "device.camera.offline",  # type: ignore[attr-defined]
+                    timeout=30000)
+    ui.driver.settle()
+    assert ui.driver.item("guidance").property("text") == translate("device.camera.offline", "zh-Hans")
+    assert capture.frameUrl == "" and capture.outline == []  # no stale frame stays up
+    camera.resume()
+    qtbot.waitUntil(lambda: capture.guidanceKey == "capture.no_page", timeout=30000)  # type: ignore[attr-defined]
