@@ -119,9 +119,10 @@ def build_sync_client(config: Config, credentials: Any) -> Any:
     )
 
 
-def gov_app_client(config: Config, keyring: KeyringLike) -> Callable[[], Any]:
-    """For :class:`kiosk.identity.govapp.GovAppIdentifier`: a signed client when the terminal
-    is enrolled (looked up per use: the demo enrols after start), else None."""
+def signed_client_for(config: Config, keyring: KeyringLike) -> Callable[[], Any]:
+    """For the UI's calls to the back office (gov-app identification, the help button): a
+    signed client when the terminal is enrolled (looked up per use: the demo enrols after
+    start), else None."""
     from kiosk.sync.credentials import load_credentials
 
     def client() -> Any:

@@ -586,6 +586,34 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "此處不支援該類型的二維碼。",
         "en": "This kind of QR code cannot be used here.",
     },
+    # ---- the help button: a call to the hall's remote staff (kiosk/sync/staff_call.py)
+    "help.calling": {
+        "zh-Hans": "正在呼叫工作人员……",
+        "zh-Hant": "正在呼叫工作人員……",
+        "en": "Calling a member of staff…",
+    },
+    "help.called": {
+        "zh-Hans": "已呼叫工作人员，请稍候，工作人员将到场或通过本机电话与您联系。",
+        "zh-Hant": "已呼叫工作人員，請稍候，工作人員將到場或透過本機電話與您聯絡。",
+        "en": "Staff have been called. Please wait: someone will come or call you on this "
+        "terminal's phone.",
+    },
+    "help.acknowledged": {
+        "zh-Hans": "工作人员已响应您的呼叫，正在赶来。",
+        "zh-Hant": "工作人員已回應您的呼叫，正在趕來。",
+        "en": "A member of staff has answered your call and is on the way.",
+    },
+    "help.closed": {
+        "zh-Hans": "您的求助已处理。如仍需帮助，请再次点击“帮助”。",
+        "zh-Hant": "您的求助已處理。如仍需協助，請再次點擊「幫助」。",
+        "en": "Your call for help was answered. Press Help again if you still need help.",
+    },
+    "help.unreachable": {
+        "zh-Hans": "暂时无法联系到工作人员，请拨打政务服务便民热线 12345。",
+        "zh-Hant": "暫時無法聯絡工作人員，請致電政務服務便民熱線 12345。",
+        "en": "Staff cannot be reached from this terminal right now. Please call the government "
+        "service hotline 12345.",
+    },
     # ---- government-app identification (kiosk/identity/govapp.py)
     "identity.gov_app_off": {
         "zh-Hans": "本机暂不支持政务App扫码核身，请使用身份证。",

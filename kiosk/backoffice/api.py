@@ -38,6 +38,8 @@ from kiosk.sync.protocol import (
     GovAppResolveRequest,
     Heartbeat,
     HeartbeatAck,
+    HelpRequestIn,
+    HelpRequestState,
     Problem,
     StatusFeed,
     SubmissionIn,
@@ -322,6 +324,18 @@ def gov_app_identity(body: GovAppResolveRequest, terminal: Terminal, request: Re
     identity = ctx.db.resolve_gov_app(terminal, body.token,
                                       base64.b64decode(key) if key is not None else None)
     return GovAppIdentity(identity=identity)
+
+
+@router.put("/help-requests/{request_id}")
+def put_help_request(request_id: Uuid, body: HelpRequestIn, terminal: Terminal,
+                     request: Request) -> HelpRequestState:
+    """The help button on a kiosk: the hall's remote staff see it on the terminals page."""
+    return _ctx(request).db.put_help_request(terminal, request_id, body)
+
+
+@router.get("/help-requests/{request_id}")
+def get_help_request(request_id: Uuid, terminal: Terminal, request: Request) -> HelpRequestState:
+    return _ctx(request).db.help_request(terminal, request_id)
 
 
 @router.post("/heartbeat")

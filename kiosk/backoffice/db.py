@@ -48,6 +48,8 @@ from kiosk.sync.protocol import (
     CommitResponse,
     EnrolResponse,
     Heartbeat,
+    HelpRequestIn,
+    HelpRequestState,
     StatusFeed,
     StatusUpdate,
     SubmissionIn,
@@ -170,6 +172,20 @@ gov_app_nonces = sa.Table(
     "gov_app_nonces", metadata,
     sa.Column("nonce", sa.String(128), primary_key=True),
     sa.Column("expires_at", sa.Integer, nullable=False),
+)
+# the help button: a call for the hall's remote staff, answered on the terminals page
+help_requests = sa.Table(
+    "help_requests", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("terminal_id", sa.String(64), nullable=False, index=True),
+    sa.Column("screen", sa.String(32), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("care_mode", sa.Boolean, nullable=False),
+    sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("acknowledged_at", sa.DateTime(timezone=True)),
+    sa.Column("acknowledged_by", sa.String(64)),
 )
 audit = sa.Table(
     "audit", metadata,
@@ -745,6 +761,53 @@ class BackOfficeDB:
             created_at=_must(r["created_at"]), received_at=_must(r["received_at"]),
             committed_at=_aware(r["committed_at"]), updated_at=_must(r["updated_at"]),
         )
+
+    def put_help_request(self, terminal_id: str, request_id: str, body: HelpRequestIn) -> HelpRequestState:
+        """Record a citizen's call for help (a repeat of the same id changes nothing)."""
+        with self._write() as conn:
+            row = conn.execute(sa.select(help_requests.c.terminal_id).where(
+                help_requests.c.id == request_id)).first()
+            if row is None:
+                conn.execute(help_requests.insert().values(
+                    id=request_id, terminal_id=terminal_id, screen=body.screen, language=body.language,
+                    care_mode=body.care_mode, requested_at=body.requested_at, received_at=self._now(),
+                    status="open"))
+                self._audit(conn, f"terminal:{terminal_id}", "help_requested", None,
+                            f"{request_id} on {body.screen}")
+            elif row[0] != terminal_id:
+                raise BackOfficeError(409, "help.conflict", "this id belongs to another terminal")
+        return self.help_request(terminal_id, request_id)
+
+    def help_request(self, terminal_id: str, request_id: str) -> HelpRequestState:
+        with self._read() as conn:
+            row = conn.execute(sa.select(help_requests).where(
+                help_requests.c.id == request_id, help_requests.c.terminal_id == terminal_id)
+            ).mappings().first()
+        if row is None:
+            raise BackOfficeError(404, "help.not_found", "no such help request")
+        return HelpRequestState(id=row["id"], status=row["status"],
+                                acknowledged_at=_aware(row["acknowledged_at"]))
+
+    def open_help_requests(self) -> list[dict[str, Any]]:
+        """Calls not yet closed, oldest first (the terminals page)."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(help_requests).where(
+                help_requests.c.status != "closed").order_by(help_requests.c.requested_at)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def answer_help_request(self, request_id: str, status: str, staff: str) -> None:
+        """Staff: ``acknowledged`` (on my way / calling) or ``closed`` (done)."""
+        if status not in ("acknowledged", "closed"):
+            raise BackOfficeError(422, "help.invalid", f"cannot set {status!r}")
+        with self._write() as conn:
+            values: dict[str, Any] = {"status": status}
+            if status == "acknowledged":
+                values.update(acknowledged_at=self._now(), acknowledged_by=staff)
+            done = conn.execute(
+                help_requests.update().where(help_requests.c.id == request_id).values(**values))
+            if done.rowcount == 0:
+                raise BackOfficeError(404, "help.not_found", "no such help request")
+            self._audit(conn, staff, f"help_{status}", None, request_id)
 
     def register_gov_app_identity(self, subject: str, identity: Mapping[str, Any]) -> None:
         """Record the identity behind a government-app subject (the identity platform's side)."""

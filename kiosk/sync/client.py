@@ -45,6 +45,8 @@ from kiosk.sync.protocol import (
     GovAppResolveRequest,
     Heartbeat,
     HeartbeatAck,
+    HelpRequestIn,
+    HelpRequestState,
     StatusFeed,
     SubmissionIn,
     SubmissionState,
@@ -277,6 +279,14 @@ class SyncClient:
         """The identity behind a government-app login token (``POST /identity/gov-app``)."""
         body = GovAppResolveRequest(token=token).model_dump(mode="json")
         return self._parse(self.request("POST", "/identity/gov-app", json_body=body), GovAppIdentity)
+
+    def call_staff(self, request_id: str, body: HelpRequestIn) -> HelpRequestState:
+        """Ask the hall's remote staff for help (``PUT /help-requests/{id}``, idempotent)."""
+        response = self.request("PUT", f"/help-requests/{request_id}", json_body=body.model_dump(mode="json"))
+        return self._parse(response, HelpRequestState)
+
+    def help_request(self, request_id: str) -> HelpRequestState:
+        return self._parse(self.request("GET", f"/help-requests/{request_id}"), HelpRequestState)
 
     def put_submission(self, body: SubmissionIn) -> SubmissionState:
         response = self.request("PUT", f"/submissions/{body.uuid}", json_body=body.model_dump(mode="json"))

@@ -134,6 +134,26 @@ class GovAppIdentity(_Model):
     identity: dict[Annotated[str, Field(max_length=32)], Any]
 
 
+# ---------------------------------------------------------------- staff call (the help button)
+HelpStatus = Literal["open", "acknowledged", "closed"]
+
+
+class HelpRequestIn(_Model):
+    """A citizen pressed "Help" (``PUT /help-requests/{id}``, idempotent). Where they are and
+    how to speak to them — never who they are."""
+
+    screen: Annotated[str, Field(max_length=32, pattern=r"^[a-z_]+$")]
+    language: Annotated[str, Field(max_length=8)]
+    care_mode: bool = False
+    requested_at: dt.datetime
+
+
+class HelpRequestState(_Model):
+    id: str
+    status: HelpStatus
+    acknowledged_at: dt.datetime | None = None
+
+
 # ---------------------------------------------------------------- push
 class AttachmentMeta(_Model):
     seq: Annotated[int, Field(ge=0, lt=MAX_ATTACHMENTS)]

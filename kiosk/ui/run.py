@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.app import Devices, build_core, build_keyring, gov_app_client, open_devices
+from kiosk.app import Devices, build_core, build_keyring, open_devices, signed_client_for
 from kiosk.config import Config, load_config
 from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
 
@@ -93,6 +93,7 @@ class _Started:
     back: _BackOffice | None = None
     services: Any = None  # kiosk.ui.models.admin.AdminServices
     gov_app: Any = None  # kiosk.identity.govapp.GovAppIdentifier
+    staff_call: Any = None  # kiosk.sync.staff_call.StaffCall
     thread: threading.Thread | None = None
     ready: threading.Event = dataclasses.field(default_factory=threading.Event)
 
@@ -189,6 +190,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             DeviceLink.required_down: not out of service) and admin mode waits."""
             from kiosk.identity.govapp import GovAppIdentifier
             from kiosk.receipts.keys import ReceiptKeys
+            from kiosk.sync.staff_call import StaffCall
             from kiosk.ui.devices import DeviceLink, ReceiptOutput
             from kiosk.ui.models.admin import services_for
 
@@ -201,9 +203,10 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                     qr_keys=ReceiptKeys(build_keyring(config)),
                     terminal_code=config.terminal.code)
             core.catalog.warm()  # the search index (pypinyin), before the first search
+            signed_client = signed_client_for(config, build_keyring(config))
             started.gov_app = GovAppIdentifier(  # the government app's identity QR
-                config.identity.gov_app_public_key, config.terminal.code,
-                gov_app_client(config, build_keyring(config)))
+                config.identity.gov_app_public_key, config.terminal.code, signed_client)
+            started.staff_call = StaffCall(signed_client)  # the help button
             if with_backoffice:
                 started.back = _BackOffice(config, core.outbox)
             started.services = services_for(  # the hidden admin mode (issue 7)
@@ -223,6 +226,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                 window.bridge.on_device_status()  # re-derive the greyed-out items
             window.admin.set_services(done.services)
             window.session.attach_gov_app(done.gov_app)
+            window.session.attach_staff_call(done.staff_call)
             done.ready.set()
             log.info("devices and admin services up")
 

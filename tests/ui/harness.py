@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QMetaType
 from PySide6.QtQuick import QQuickItem
 
-from kiosk.app import Core, Devices, build_core, build_keyring, gov_app_client, open_devices
+from kiosk.app import Core, Devices, build_core, build_keyring, open_devices, signed_client_for
 from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
@@ -22,6 +22,7 @@ from kiosk.identity.govapp import GovAppIdentifier
 from kiosk.journey import FakeClock, Journey, OutboxPort
 from kiosk.receipts.keys import ReceiptKeys
 from kiosk.store.outbox import Outbox
+from kiosk.sync.staff_call import StaffCall
 from kiosk.ui.devices import DeviceLink, ReceiptOutput
 from kiosk.ui.driver import ScriptDriver
 from kiosk.ui.window import KioskWindow
@@ -152,9 +153,10 @@ def open_device_ui(qapp: object, tmp_path: Path, *, extra: str = "",
     window.session.attach_output(ReceiptOutput(
         devices.receipt_printer, devices.a4_printer,
         qr_keys=ReceiptKeys(build_keyring(config)), terminal_code=config.terminal.code))
+    signed_client = signed_client_for(config, build_keyring(config))
     window.session.attach_gov_app(GovAppIdentifier(
-        config.identity.gov_app_public_key, config.terminal.code,
-        gov_app_client(config, build_keyring(config))))
+        config.identity.gov_app_public_key, config.terminal.code, signed_client))
+    window.session.attach_staff_call(StaffCall(signed_client))
     link.start(window.bridge)
     # the capture screen's live camera, as run_kiosk wires it (the FileCamera shows scenes)
     window.attach_camera(devices.camera, devices.simulators.get("camera"))

@@ -130,7 +130,16 @@ def terminals_page(request: Request, _staff: Staff) -> Response:
     order = {"red": 0, "yellow": 1, "green": 2}
     rows.sort(key=lambda r: (order[r[1].level], r[0].id))
     return render(request, "terminals.html", {"nav": "terminals", "rows": rows,
-                                              "limits": ctx.options.health})
+                                              "limits": ctx.options.health,
+                                              "help": ctx.db.open_help_requests()})
+
+
+@router.post("/help/{request_id}")
+def answer_help(request: Request, request_id: Uuid, staff: Staff, _csrf: Csrf,
+                status: Annotated[Literal["acknowledged", "closed"], Form()]) -> Response:
+    """A citizen's call for help: "on my way" (the kiosk tells them), then "done"."""
+    staff_ctx(request).db.answer_help_request(request_id, status, staff.username)
+    return RedirectResponse(f"{STAFF_PREFIX}/terminals", status_code=303)
 
 
 # ---------------------------------------------------------------- submissions

@@ -14,10 +14,11 @@ longer allows (a double tap) is ignored and logged, not treated as a bug.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
-from PySide6.QtCore import Property, QObject, Qt, Signal, Slot
+from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 
 from kiosk.catalog.model import ServiceItem
 from kiosk.config import Config, Lang
@@ -34,6 +35,8 @@ from kiosk.ui.models.previews import PreviewStore
 
 __all__ = ["CONSENT_VERSION", "LANGUAGE_NAMES", "SessionModel"]
 
+
+STAFF_POLL_MS = 5000  # an unanswered call for help: its state is asked this often
 log = logging.getLogger(__name__)
 
 CONSENT_VERSION: Final = "2026-11"
@@ -93,6 +96,12 @@ class SessionModel(QObject):
         self._gov_app: Any = None  # kiosk.identity.govapp.GovAppIdentifier (attach_gov_app)
         self._gov_app_serial = 0  # numbers each resolve; only the pending one is answered
         self._gov_app_pending: int | None = None
+        self._staff_caller: Any = None  # kiosk.sync.staff_call.StaffCall (attach_staff_call)
+        self._staff_call_id: str | None = None
+        self._staff_state = ""  # "", calling, open, acknowledged, closed, unreachable
+        self._staff_poll = QTimer(self)
+        self._staff_poll.setInterval(STAFF_POLL_MS)
+        self._staff_poll.timeout.connect(self.pollStaffCall)
         self._qr_payload = ""
         self._print_key: str | None = None  # None: not printing; "": printed; else the error
         self._a4_key: str | None = None  # None: not asked; "printing"; "": printed; else error
@@ -118,6 +127,10 @@ class SessionModel(QObject):
         """Printers and the receipt QR key (:class:`kiosk.ui.devices.ReceiptOutput`): the
         receipt is printed after the commit, its QR code is signed."""
         self._output = output
+
+    def attach_staff_call(self, caller: Any) -> None:
+        """The help button's call to remote staff (:class:`kiosk.sync.staff_call.StaffCall`)."""
+        self._staff_caller = caller
 
     def attach_gov_app(self, identifier: Any) -> None:
         """Identification with the government app's login QR
@@ -158,6 +171,9 @@ class SessionModel(QObject):
         self._draft_key = None
         self.previews.wipe()
         self._staff_called = False
+        self._staff_poll.stop()  # a call in flight is dropped when it returns
+        self._staff_call_id = None
+        self._staff_state = ""
         self._qr_payload = ""
         self._print_key = self._a4_key = None
         self.staffCalledChanged.emit()
@@ -307,9 +323,48 @@ class SessionModel(QObject):
 
     @Slot()
     def callStaff(self) -> None:
-        """The help button: a banner now; the back office's staff call comes with sync."""
+        """The help button: a call to the hall's remote staff through the back office (off the
+        GUI thread); the banner says whether it went out and when someone answered. Pressing
+        again while a call is open does not call twice."""
         log.info("help requested in %s", self._journey.state.value)
         self._staff_called = True
+        if self._staff_state in ("calling", "open", "acknowledged"):
+            self.staffCalledChanged.emit()
+            return
+        if self._staff_caller is None:
+            self._set_staff_state("unreachable")
+            return
+        caller = self._staff_caller
+        rid = self._staff_call_id = self._staff_call_id or str(uuid.uuid4())
+        args = (self._screen(), self._view.language, self._view.care_mode, rid)
+        self._set_staff_state("calling")
+        self._bridge.in_background("staff-call", lambda: caller.call(*args), self._on_staff_call)
+
+    @Slot()
+    def pollStaffCall(self) -> None:
+        """Every few seconds while a call is unanswered: its state (an unreachable call is
+        sent again, same id)."""
+        rid, caller = self._staff_call_id, self._staff_caller
+        if rid is None or caller is None or self._staff_state not in ("open", "unreachable"):
+            self._staff_poll.stop()
+            return
+        if self._staff_state == "unreachable":
+            args = (self._screen(), self._view.language, self._view.care_mode, rid)
+            self._bridge.in_background("staff-call", lambda: caller.call(*args), self._on_staff_call)
+        else:
+            self._bridge.in_background("staff-call-poll", lambda: caller.poll(rid), self._on_staff_call)
+
+    def _on_staff_call(self, state: Any) -> None:
+        if state.request_id != self._staff_call_id:
+            return  # the session that called was wiped meanwhile
+        self._set_staff_state(state.status)
+
+    def _set_staff_state(self, status: str) -> None:
+        self._staff_state = status
+        if status in ("open", "unreachable") and self._staff_call_id is not None:
+            self._staff_poll.start()
+        else:
+            self._staff_poll.stop()
         self.staffCalledChanged.emit()
 
     # ------------------------------------------------------------------ attract, language, home
@@ -656,6 +711,16 @@ class SessionModel(QObject):
     @Property(bool, notify=changed)
     def canGoHome(self) -> bool:
         return Intent.HOME in allowed_intents(self._view.state) and self._view.state is not State.HOME
+
+    @Property(str, notify=staffCalledChanged)
+    def staffCallText(self) -> str:
+        key = {"calling": "help.calling", "open": "help.called", "acknowledged": "help.acknowledged",
+               "closed": "help.closed", "unreachable": "help.unreachable"}.get(self._staff_state)
+        return self._t(key) if key else ""
+
+    @Property(str, notify=staffCalledChanged)
+    def staffCallState(self) -> str:
+        return self._staff_state
 
     @Property(bool, notify=staffCalledChanged)
     def staffCalled(self) -> bool:

@@ -558,3 +558,26 @@ def test_a_citizens_receipt_code_is_verified_with_its_terminals_key(
     assert client.get(f"{STAFF_PREFIX}/receipt", params={"code": "KSK1.###"}).status_code == 400
     actions = [e["action"] for e in db.audit_log(UUID)]
     assert "receipt_verified" in actions
+
+
+def test_a_call_for_help_shows_on_the_terminals_page_and_staff_answer_it(
+        client: TestClient, db: BackOfficeDB, term: Terminal) -> None:
+    import uuid as uuidlib
+
+    from kiosk.sync.protocol import HelpRequestIn
+
+    rid = str(uuidlib.uuid4())
+    db.put_help_request("T-ONE", rid, HelpRequestIn(
+        screen="capture", language="en", care_mode=True,
+        requested_at=dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)))
+    login(client)
+    page = client.get(f"{STAFF_PREFIX}/terminals").text
+    assert "Citizens asking for help" in page and "capture" in page and "care mode" in page
+    answer = client.post(f"{STAFF_PREFIX}/help/{rid}", data={
+        "csrf": csrf_of(page), "status": "acknowledged"})
+    assert answer.status_code == 303
+    assert db.help_request("T-ONE", rid).status == "acknowledged"
+    assert "Answered by alice" in client.get(f"{STAFF_PREFIX}/terminals").text
+    refused = client.post(f"{STAFF_PREFIX}/help/{rid}", data={"csrf": "wrong", "status": "closed"})
+    assert refused.status_code in (400, 403) and db.help_request("T-ONE", rid).status == "acknowledged"
+    assert any(e["action"] == "help_acknowledged" and e["actor"] == "alice" for e in db.audit_log(None))

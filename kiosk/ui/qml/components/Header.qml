@@ -76,7 +76,9 @@ Rectangle {
             objectName: "staffBanner"
             width: parent.width
             visible: session.staffCalled
-            text: qsTr("A member of staff has been called and will come to help you.")
+            // the call's state (calling, called, answered, unreachable: the hotline)
+            text: session.staffCallText !== "" ? session.staffCallText
+                  : qsTr("A member of staff has been called and will come to help you.")
             color: Theme.onHeader
             font.pixelSize: Theme.fontSmall
         }
