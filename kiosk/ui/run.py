@@ -94,6 +94,7 @@ class _Started:
     services: Any = None  # kiosk.ui.models.admin.AdminServices
     gov_app: Any = None  # kiosk.identity.govapp.GovAppIdentifier
     staff_call: Any = None  # kiosk.sync.staff_call.StaffCall
+    ops: Any = None  # kiosk.diagnostics.runtime.AppOperations (issue 7)
     thread: threading.Thread | None = None
     ready: threading.Event = dataclasses.field(default_factory=threading.Event)
 
@@ -227,6 +228,15 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             window.admin.set_services(done.services)
             window.session.attach_gov_app(done.gov_app)
             window.session.attach_staff_call(done.staff_call)
+            if script is None:  # disk monitor, device health for kiosk sync, nightly maintenance
+                from kiosk.app import open_catalog
+                from kiosk.diagnostics.runtime import AppOperations
+
+                done.ops = AppOperations(
+                    config, core.outbox, journey,
+                    health=done.hardware.health if done.hardware is not None else None,
+                    refresh_catalog=window.admin.catalog_refresher(lambda: open_catalog(config))
+                ).start()
             done.ready.set()
             log.info("devices and admin services up")
 
@@ -280,6 +290,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     finally:
         if started.thread is not None:
             started.thread.join(60)  # what a cut-short start-up opened is closed below
+        if started.ops is not None:
+            started.ops.stop()  # the maintenance thread, the health file
         if started.link is not None:
             started.link.close()  # no more deliveries to the bridge
         if window is not None:
