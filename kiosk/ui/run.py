@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -273,6 +274,11 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         watchdog = QtWatchdog(Watchdog.from_env())
         watchdog.start()
         app.aboutToQuit.connect(lambda: watchdog.stop("stopping"))
+        # systemd's stop (and a reboot) sends SIGTERM: quit the event loop, close the devices
+        # and the outbox in the finally below, exit 0 (a remote-config trial then does not count
+        # a failed start). Python runs the handler at the next Python call from the loop: the
+        # session tick and the watchdog timer make that within a second.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
         if os.environ.get("KIOSK_EXIT_AFTER_FIRST_FRAME") == "1":  # bench/ui_speed.py
             _exit_after_first_frame(app, window)
         window.show(fullscreen=fullscreen)

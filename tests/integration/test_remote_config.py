@@ -294,6 +294,29 @@ def test_a_start_killed_before_promotion_is_rolled_back_and_the_kiosk_keeps_serv
     assert pending is not None and pending.version == 3
 
 
+def test_a_systemd_stop_during_a_trial_is_a_clean_exit_and_not_a_failed_start(
+        tmp_path: Path, backoffice: BackOfficeProcess, systemd: FakeSystemd,
+        kiosks: list[KioskProcess]) -> None:
+    term = Terminal(tmp_path / "kiosk", backoffice, healthy_s=600)  # no promotion in this test
+    assert term.publish({"settings": {"session": {"idle_timeout_s": 75}}}).returncode == 0
+    assert term.sync_once().returncode == 0
+    first = term.kiosk(systemd).start()
+    kiosks.append(first)
+    first.wait_ready(1)
+    assert term.store().read_state()["trial"]["attempts"] == 1
+    assert first.proc is not None
+    first.proc.send_signal(signal.SIGTERM)  # `systemctl stop`, a reboot
+    assert first.proc.wait(60) == 0, first.tail()  # the devices and the outbox closed, exit 0
+
+    # the next start tries v1 again instead of rolling it back
+    second = term.kiosk(systemd).start()
+    kiosks.append(second)
+    second.wait_ready(2)
+    store = term.store()
+    assert store.read_pending() is not None and store.read_pending().version == 1  # type: ignore[union-attr]
+    assert "rolled_back" not in store.read_state()
+
+
 def test_an_invalid_document_is_refused_and_nothing_changes(tmp_path: Path, backoffice: BackOfficeProcess
                                                             ) -> None:
     term = Terminal(tmp_path / "kiosk", backoffice, healthy_s=1)
