@@ -586,6 +586,12 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "此處不支援該類型的二維碼。",
         "en": "This kind of QR code cannot be used here.",
     },
+    "terminal.closed_remotely": {
+        "zh-Hans": "本机暂停服务，请前往附近的其他自助终端或服务窗口办理。",
+        "zh-Hant": "本機暫停服務，請前往附近的其他自助終端或服務窗口辦理。",
+        "en": "This terminal is closed for now. Please use another self-service terminal or "
+        "a service window nearby.",
+    },
     # ---- the help button: a call to the hall's remote staff (kiosk/sync/staff_call.py)
     "help.calling": {
         "zh-Hans": "正在呼叫工作人员……",

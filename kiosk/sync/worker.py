@@ -62,6 +62,7 @@ from kiosk.sync.client import (
     SyncError,
     TransientError,
 )
+from kiosk.sync.live import store_live
 from kiosk.sync.protocol import (
     AttachmentMeta,
     AttachmentState,
@@ -515,6 +516,7 @@ class SyncWorker:
             doc = TerminalConfigDoc.model_validate(content)
             if doc.heartbeat_s is not None:
                 self.heartbeat_s = doc.heartbeat_s
+            store_live(self.outbox, doc.out_of_service, doc.notice)  # the UI reads these live
             if self._on_config is not None:
                 self._on_config(doc)
 

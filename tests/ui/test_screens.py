@@ -404,3 +404,27 @@ def test_scanning_a_receipt_qr_on_the_status_screen(ui: Ui, qtbot: object) -> No
     ui.driver.perform("wait", {"seconds": 1})
     assert ui.session.screen == "status_result"  # type: ignore[attr-defined]
     assert ui.driver.item("statusText").property("text") == translate("status.in_review", "en")
+
+
+def test_the_back_office_closes_and_reopens_the_terminal_and_shows_a_notice(ui: Ui) -> None:
+    from kiosk.sync.live import store_live
+
+    notice = {"zh-Hans": "今晚22:00至23:00系统维护", "en": "Maintenance tonight 22:00-23:00"}
+    store_live(ui.core.outbox, False, notice)  # what kiosk sync's pull stores
+    ui.session.readLiveSettings()  # what the 5 s timer does
+    ui.driver.settle()
+    assert ui.driver.item("notice").property("text") == notice["zh-Hans"]
+    ui.driver.perform("start", {})
+    ui.driver.perform("choose_language", {"language": "en"})
+    assert ui.driver.item("homeNotice").property("text") == notice["en"]
+
+    store_live(ui.core.outbox, True, notice)
+    ui.session.readLiveSettings()
+    ui.driver.settle()
+    assert ui.session.screen == "out_of_service"
+    assert translate("terminal.closed_remotely", "zh-Hans") in _texts(ui)
+    store_live(ui.core.outbox, False, {})
+    ui.session.readLiveSettings()
+    ui.driver.settle()
+    assert ui.session.screen == "attract"
+    assert find_item(ui.window.root, "notice") is None  # no notice: nothing shown

@@ -30,6 +30,7 @@ from kiosk.journey.states import allowed_intents
 from kiosk.messages import LANGS, translate
 from kiosk.receipts import ReceiptLabels, SummaryDocument, receipt_for
 from kiosk.store.models import Receipt
+from kiosk.sync.live import LiveSettings, read_live
 from kiosk.ui.bridge import JourneyBridge
 from kiosk.ui.models.previews import PreviewStore
 
@@ -37,6 +38,8 @@ __all__ = ["CONSENT_VERSION", "LANGUAGE_NAMES", "SessionModel"]
 
 
 STAFF_POLL_MS = 5000  # an unanswered call for help: its state is asked this often
+LIVE_POLL_MS = 5000  # the back office's live settings (notice, closed) are read this often
+CLOSED_REMOTELY = "terminal.closed_remotely"
 log = logging.getLogger(__name__)
 
 CONSENT_VERSION: Final = "2026-11"
@@ -102,6 +105,12 @@ class SessionModel(QObject):
         self._staff_poll = QTimer(self)
         self._staff_poll.setInterval(STAFF_POLL_MS)
         self._staff_poll.timeout.connect(self.pollStaffCall)
+        self._live = LiveSettings()  # the back office's notice / closed flag (kiosk sync's pull)
+        self._oos_remote = False
+        self._live_poll = QTimer(self)
+        self._live_poll.setInterval(LIVE_POLL_MS)
+        self._live_poll.timeout.connect(self.readLiveSettings)
+        self._live_poll.start()
         self._qr_payload = ""
         self._print_key: str | None = None  # None: not printing; "": printed; else the error
         self._a4_key: str | None = None  # None: not asked; "printing"; "": printed; else error
@@ -121,6 +130,8 @@ class SessionModel(QObject):
 
     def close(self) -> None:
         self._bridge.card_wanted.clear()
+        self._live_poll.stop()  # the outbox closes after the window
+        self._staff_poll.stop()
         self._unsubscribe()
 
     def attach_output(self, output: Any) -> None:
@@ -199,6 +210,28 @@ class SessionModel(QObject):
     @Slot()
     def _on_devices(self) -> None:
         self._journey.devices_changed()
+
+    @Slot()
+    def readLiveSettings(self) -> None:
+        """Every few seconds: the notice banner and the back office closing or reopening this
+        terminal (stored by the sync worker, :mod:`kiosk.sync.live`)."""
+        live = read_live(self._outbox)
+        if live == self._live:
+            return
+        self._live = live
+        self.changed.emit()
+        if live.out_of_service and not self._oos_remote:
+            log.info("the back office closed this terminal")
+            self._oos_remote = True
+            self._on_out_of_service(CLOSED_REMOTELY)
+        elif not live.out_of_service and self._oos_remote:
+            log.info("the back office reopened this terminal")
+            self._oos_remote = False
+            if self._oos_pending == CLOSED_REMOTELY:
+                self._oos_pending = None
+            if self._journey.state is State.OUT_OF_SERVICE \
+                    and self._journey.view().out_of_service_key == CLOSED_REMOTELY:
+                self._call(Intent.RESUME_SERVICE, self._journey.resume_service)
 
     @Slot(str)
     def _on_out_of_service(self, key: str) -> None:
@@ -711,6 +744,12 @@ class SessionModel(QObject):
     @Property(bool, notify=changed)
     def canGoHome(self) -> bool:
         return Intent.HOME in allowed_intents(self._view.state) and self._view.state is not State.HOME
+
+    @Property(str, notify=changed)
+    def notice(self) -> str:
+        """The back office's notice for this terminal, in the session's language."""
+        notice = self._live.notice
+        return notice.get(self._view.language) or notice.get(self._config.default_language) or ""
 
     @Property(str, notify=staffCalledChanged)
     def staffCallText(self) -> str:

@@ -15,6 +15,7 @@ import pytest
 from bench.sync_harness import FaultPlan, FaultProxy, Kiosk, ThreadedBackOffice, make_submission, wait_until
 from kiosk.app import build_keyring, build_sync_worker
 from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, load_catalog
+from kiosk.sync.live import LiveSettings, read_live
 from kiosk.sync.protocol import TerminalConfigDoc
 from kiosk.sync.worker import SyncLock, SyncWorker
 from tests.factories import StepClock
@@ -142,6 +143,11 @@ def test_terminal_config_document(kiosk: Kiosk, backoffice: ThreadedBackOffice) 
     backoffice.db.publish_document("config", {"heartbeat_s": 45, "notice": {"en": "Closed Monday"}}, "admin")
     worker.run_once()
     assert got and got[0].heartbeat_s == 45 and worker.heartbeat_s == 45
+    # the live fields go where the UI (another process) reads them
+    assert read_live(kiosk.outbox) == LiveSettings(False, {"en": "Closed Monday"})
+    backoffice.db.publish_document("config", {"out_of_service": True}, "admin")
+    worker.run_once()
+    assert read_live(kiosk.outbox) == LiveSettings(True, {})
 
 
 def test_heartbeat_carries_no_personal_data(kiosk: Kiosk, backoffice: ThreadedBackOffice) -> None:

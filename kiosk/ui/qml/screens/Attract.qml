@@ -46,6 +46,16 @@ Rectangle {
                 font.pixelSize: Theme.fontTitle
             }
         }
+        KText {  // the back office's notice for this terminal (kiosk/sync/live.py)
+            objectName: "notice"
+            visible: text !== ""
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: session.notice
+            color: Theme.onHeader
+            font.pixelSize: Theme.fontBody
+            font.bold: true
+        }
         BigButton {
             objectName: "startButton"
             anchors.horizontalCenter: parent.horizontalCenter

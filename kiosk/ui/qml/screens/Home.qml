@@ -6,6 +6,21 @@ Item {
         anchors.fill: parent
         spacing: Theme.spacing * 2
         ScreenTitle { text: qsTr("What would you like to do?") }
+        Rectangle {  // the back office's notice for this terminal (kiosk/sync/live.py)
+            visible: session.notice !== ""
+            width: parent.width
+            height: noticeText.implicitHeight + 2 * Theme.spacing
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.primary
+            border.width: Theme.borderWidth
+            KText {
+                id: noticeText
+                objectName: "homeNotice"
+                anchors { fill: parent; margins: Theme.spacing }
+                text: session.notice
+            }
+        }
         Grid {
             width: parent.width
             columns: Theme.portrait ? 1 : 2
