@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -135,6 +136,19 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
+class _CloseWithThread:
+    """Sits in a thread-local slot beside that thread's session and closes it (and its pooled
+    sockets) when the slot is cleared: the thread's Python state ended."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: requests.Session) -> None:
+        self._session = session
+
+    def __del__(self) -> None:
+        self._session.close()
+
+
 class SyncClient:
     """One back office. Thread-safe: each thread gets its own ``requests.Session``."""
 
@@ -167,8 +181,11 @@ class SyncClient:
         # pauses before asking for the offset after a failed append (bounded, ~1.5 s in all)
         self.resume_probe_s: tuple[float, ...] = (0.05, 0.1, 0.2, 0.4, 0.8)
         self._wait: Callable[[float], object] = threading.Event().wait
+        # each thread's session is closed when that thread's Python state ends (the sync worker's
+        # push threads end after every round): a strong list kept one session and its
+        # keep-alive socket open per push round
         self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self._sessions: weakref.WeakSet[requests.Session] = weakref.WeakSet()
         self._sessions_lock = threading.Lock()
 
     # ------------------------------------------------------------------ transport
@@ -180,15 +197,17 @@ class SyncClient:
             session.verify = self.verify
             session.headers["User-Agent"] = "smarthall-kiosk-sync/1"
             self._local.session = session
+            self._local.closer = _CloseWithThread(session)
             with self._sessions_lock:
-                self._sessions.append(session)
+                self._sessions.add(session)
         return session
 
     def close(self) -> None:
         with self._sessions_lock:
-            for session in self._sessions:
-                session.close()
+            sessions = list(self._sessions)
             self._sessions.clear()
+        for session in sessions:
+            session.close()
         self._local = threading.local()
 
     def _prepare(self, method: str, path: str, *, params: dict[str, Any] | None, body: bytes | None,
