@@ -13,8 +13,9 @@ plain baseline measured in the same run.
    GUI thread records the gap between ticks — with nothing running (bare event loop, then the
    kiosk idle on the attract screen) and while a thread shows QR codes to the simulated camera
    (decoded by the real pipeline, delivered to the bridge), a thread prints receipts on the
-   simulated receipt printer and a sync worker drains queued submissions to a local back office
-   on loopback (port 0).
+   simulated receipt printer and a sync worker drains queued submissions to a back office on
+   loopback — in its own process (``kiosk backoffice``), as a terminal's back office is a remote
+   server: its request handling must not compete for this process's GIL.
 
 A full run writes the table to bench/UI_SPEED_RESULTS.md (``--quick`` only with ``--results``).
 """
@@ -221,11 +222,10 @@ class _Load:
 def gui_stall(root: Path, seconds: float, queued: int) -> tuple[dict[str, list[float]], str]:
     from PySide6.QtGui import QGuiApplication  # noqa: TID251 - hosts the real UI
 
-    from bench.sync_harness import make_submission
+    from bench.sync_harness import BackOfficeProcess, make_submission
     from kiosk import __version__
     from kiosk.app import build_keyring, build_sync_worker
-    from kiosk.backoffice.local import LocalBackOffice
-    from kiosk.backoffice.settings import BackOfficeSettings
+    from kiosk.backoffice.db import BackOfficeDB
     from kiosk.sync.client import SyncClient
     from kiosk.sync.credentials import enrol
     from kiosk.ui.window import prepare_environment
@@ -237,16 +237,23 @@ def gui_stall(root: Path, seconds: float, queued: int) -> tuple[dict[str, list[f
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     rows: dict[str, list[float]] = {"bare event loop, nothing running (baseline)": tick_gaps(seconds)}
     (root / "bo").mkdir()
-    backoffice = LocalBackOffice(BackOfficeSettings(
-        db_url=f"sqlite:///{root / 'bo' / 'backoffice.sqlite3'}"), port=0).start()
+    # the back office in its own process, as on a real terminal (a remote server): its request
+    # handling must not take this process's GIL from the GUI thread
+    backoffice = BackOfficeProcess(f"sqlite:///{root / 'bo' / 'backoffice.sqlite3'}", root / "bo")
+    backoffice.start()
+    url = f"http://127.0.0.1:{backoffice.port}"
     ui_dir = root / "ui"
     ui_dir.mkdir()
     ui = worker = None
     try:
-        ui = open_device_ui(app, ui_dir, extra=f'[sync]\nurl = "{backoffice.url}"\n')
+        ui = open_device_ui(app, ui_dir, extra=f'[sync]\nurl = "{url}"\n')
         keyring = build_keyring(ui.config)
-        code, _ = backoffice.db.create_enrolment_code(ui.config.terminal.id, name="bench")
-        client = SyncClient(backoffice.url)
+        db = BackOfficeDB(backoffice.db_url)
+        try:
+            code, _ = db.create_enrolment_code(ui.config.terminal.id, name="bench")
+        finally:
+            db.close()
+        client = SyncClient(url)
         try:
             enrol(client, code, keyring, app_version=__version__)
         finally:
@@ -270,7 +277,7 @@ def gui_stall(root: Path, seconds: float, queued: int) -> tuple[dict[str, list[f
             worker.close()
         if ui is not None:
             ui.close()
-        backoffice.stop()
+        backoffice.kill()
     return rows, note
 
 

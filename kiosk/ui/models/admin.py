@@ -58,7 +58,6 @@ from kiosk.diagnostics import (
     run_checks,
 )
 from kiosk.diagnostics.checks import sync_status_from_meta
-from kiosk.diagnostics.pdf import write_pdf
 from kiosk.errors import KioskError
 from kiosk.journey import Intent, Journey, State
 from kiosk.journey.states import allowed_intents
@@ -291,6 +290,8 @@ def _write_report(services: AdminServices, catalog_version: str,
     directory, where = report_target(services)
     safe_id = "".join(c if c.isalnum() or c in "-_" else "_" for c in services.terminal_id)
     path = directory / f"diag-{safe_id}-{now().strftime('%Y%m%dT%H%M%SZ')}.pdf"
+    from kiosk.diagnostics.pdf import write_pdf  # reportlab: when a report is written, not at start
+
     write_pdf(report, path)
     printed, print_error = False, ""
     if _a4_up(services):
