@@ -527,6 +527,9 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
         soak = Soak(Path(tmp), seed)
+        if sink is not None:
+            sink.write(json.dumps({"phase": "meta", "journeys": journeys, "every": every,
+                                   "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true}) + "\n")
         try:
             soak.open()
             baseline = soak.idle(journeys, every, warmup, sink)
@@ -577,11 +580,11 @@ def _verdict(key: str, first: float, last: float) -> tuple[str, bool | None]:
     return "—", None
 
 
-def table(report: SoakReport) -> tuple[str, bool]:
+def metrics_table(baseline: Phase, journeys: Phase) -> tuple[list[str], bool]:
     lines = ["| run | metric | after warm-up | end | max | growth | slope per 1,000 | target |",
              "|---|---|---:|---:|---:|---:|---:|---|"]
     ok = True
-    for phase in (report.baseline, report.journeys):
+    for phase in (baseline, journeys):
         measured = _measured(phase)
         unit = "idle iterations" if "baseline" in phase.name else "journeys"
         for key, label, fmt in _METRICS:
@@ -598,6 +601,24 @@ def table(report: SoakReport) -> tuple[str, bool]:
                 f"| {phase.name} ({measured[-1].n} {unit}, warm-up {phase.warmup}) | {label} | "
                 f"{fmt.format(first)} | {fmt.format(last)} | {fmt.format(max(ys))} | "
                 f"{last - first:+.1f} | {slope(xs, ys):+.2f} | {cell} |")
+    return lines, ok
+
+
+def true_note(journeys: Phase, propped: int) -> list[str]:
+    measured = _measured(journeys)
+    true_slope = slope([s.n for s in measured], [float(s.true_refs) for s in measured])
+    if true_slope >= 0:
+        return []
+    return [
+        f"references to True fell by {-true_slope * 1000:.0f} per 1,000 journeys (PySide6 6.12 takes "
+        f"one per Signal.emit() on Python 3.11): at that rate the count reaches 0 — the process "
+        f"aborts with 'Fatal Python error: bool_dealloc' — after about "
+        f"{(measured[-1].true_refs - propped) / -true_slope:.0f} more journeys"
+        + (f" (this run held {propped} extra references to keep going)" if propped else "")]
+
+
+def table(report: SoakReport) -> tuple[str, bool]:
+    lines, ok = metrics_table(report.baseline, report.journeys)
     j = report.journeys
     done = sum(report.kinds.values())
     failed = sum(report.failed_journeys.values())
@@ -619,18 +640,30 @@ def table(report: SoakReport) -> tuple[str, bool]:
     notes.append(f"submissions: {report.receipts} receipts issued; outbox at the end: {queue}; "
                  f"{report.decided} officer decisions pulled back"
                  + (f"; sync errors: {'; '.join(report.sync_errors[:3])}" if report.sync_errors else ""))
-    measured = _measured(j)
-    true_slope = slope([s.n for s in measured], [float(s.true_refs) for s in measured])
-    if true_slope < 0:
-        notes.append(
-            f"references to True fell by {-true_slope * 1000:.0f} per 1,000 journeys (PySide6 takes "
-            f"one per Signal.emit() on Python 3.11): at that rate the count reaches 0 — the process "
-            f"aborts with 'Fatal Python error: bool_dealloc' — after about "
-            f"{measured[-1].true_refs / -true_slope:.0f} more journeys"
-            + (f" (this run held {report.propped_true} extra references to keep going)"
-               if report.propped_true else ""))
+    notes += true_note(j, report.propped_true)
     notes.append(f"verdict: {'every target met' if ok else 'a target was MISSED'}")
     return "\n".join(lines + notes), ok
+
+
+def from_samples(path: Path) -> str:
+    """The metrics table from a --samples file: a run still going, stopped or aborted."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    meta = next((r for r in rows if r["phase"] == "meta"), {})
+    warmup = int(meta.get("warmup", 0))
+    fields = {f.name for f in dataclasses.fields(Sample)}
+    phases = {}
+    for name, label in (("baseline", "kiosk idle on the attract screen (baseline)"),
+                        ("journeys", "kiosk, journeys")):
+        samples = [Sample(**{k: v for k, v in r.items() if k in fields}) for r in rows if r["phase"] == name]
+        phases[name] = Phase(label, samples, samples[-1].t if samples else 0.0, warmup)
+    if len(phases["journeys"].samples) < 2:
+        raise SystemExit(f"{path}: fewer than two journey samples")
+    lines, _ok = metrics_table(phases["baseline"], phases["journeys"])
+    last = phases["journeys"].samples[-1]
+    notes = ["", f"recorded so far: {last.n} of {meta.get('journeys', '?')} journeys in {last.t:.0f} s "
+             f"({last.n / last.t:.2f}/s) — the run was still going, stopped or aborted after this sample",
+             *true_note(phases["journeys"], int(meta.get("prop_up_true", 0)))]
+    return "\n".join([*lines, *notes])
 
 
 def _machine() -> str:
@@ -656,7 +689,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="hold N extra references to True so that the PySide6 6.12 emit bug "
                              "(one reference to True lost per Signal.emit() on Python 3.11) does "
                              "not abort the run before the memory figures are in (reported)")
+    parser.add_argument("--from-samples", type=Path, default=None, metavar="FILE",
+                        help="only print the metrics table from a --samples file (a partial run)")
     args = parser.parse_args(argv)
+    if args.from_samples is not None:
+        print(from_samples(args.from_samples))
+        return 0
     journeys = args.journeys or (24 if args.quick else 10_000)
     warmup = args.warmup if args.warmup is not None else (
         min(4, journeys // 4) if args.quick else min(200, journeys // 10))
