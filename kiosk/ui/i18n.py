@@ -90,6 +90,9 @@ class Translations:
     def __init__(self, app: QCoreApplication) -> None:
         self._app = app
         self._translator: QTranslator | None = None
+        # one translator per language, loaded once: a new one per switch, parented to the app,
+        # was never deleted (a QTranslator and its .qm data leaked at every session's language)
+        self._loaded: dict[Lang, QTranslator] = {}
         self.language: Lang | None = None
 
     def install(self, lang: Lang) -> bool:
@@ -99,11 +102,14 @@ class Translations:
             self._app.removeTranslator(self._translator)
             self._translator = None
         self.language = lang
-        translator = QTranslator(self._app)
-        if not translator.load(str(qm_path(lang))):
-            log.error("translations for %s missing (%s): run python -m kiosk.ui.i18n build",
-                      lang, qm_path(lang))
-            return False
+        translator = self._loaded.get(lang)
+        if translator is None:
+            translator = QTranslator()
+            if not translator.load(str(qm_path(lang))):
+                log.error("translations for %s missing (%s): run python -m kiosk.ui.i18n build",
+                          lang, qm_path(lang))
+                return False
+            self._loaded[lang] = translator
         self._app.installTranslator(translator)
         self._translator = translator
         return True

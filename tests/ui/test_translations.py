@@ -64,3 +64,25 @@ def _ui_keys() -> set[str]:
 def test_every_key_the_ui_shows_is_translated(key: str) -> None:
     texts = MESSAGES[key]
     assert all(texts.get(lang, "").strip() for lang in LANGS), key
+
+
+def test_switching_languages_loads_each_translator_once(qapp: object) -> None:
+    # a 24/7 kiosk switches language in most sessions: no QTranslator (and .qm data) per switch
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from kiosk.ui.i18n import Translations
+
+    app = QCoreApplication.instance()
+    assert app is not None
+    before = len(app.findChildren(QTranslator))
+    translations = Translations(app)
+    loaded = []
+    try:
+        for lang in ("zh-Hans", "en", "zh-Hant") * 4:
+            assert translations.install(lang)
+            loaded.append(translations._translator)
+    finally:
+        if loaded and loaded[-1] is not None:
+            app.removeTranslator(loaded[-1])  # leave the application as the other tests expect
+    assert len({id(t) for t in loaded}) == 3
+    assert len(app.findChildren(QTranslator)) == before
