@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -45,9 +46,18 @@ _QUIET_CATEGORIES: Final = ("qt.multimedia.symbolsresolver=false",
                             "qt.qml.propertyCache.append=false")
 
 
+# how long a Python thread may hold the GIL while another waits (CPython's default: 5 ms). The
+# card-poll, scanner, print and sync threads are mostly Python; at 5 ms the GUI thread waited
+# for the GIL long enough to miss frames (bench/ui_speed.py: loaded p99 tick gap 15-19 ms at
+# 5 ms, 8-10 ms at 1 ms, with the same scan/print/sync throughput)
+GIL_SWITCH_INTERVAL_S: Final = 0.001
+
+
 def prepare_environment() -> None:
-    """Before the QGuiApplication exists: the virtual keyboard as input method, Basic style."""
+    """Before the QGuiApplication exists: the virtual keyboard as input method, Basic style,
+    and a short GIL switch interval so that worker threads yield to the GUI thread quickly."""
     os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     QLoggingCategory.setFilterRules("\n".join(_QUIET_CATEGORIES))
     QQuickStyle.setStyle("Basic")
 
