@@ -156,3 +156,62 @@ def test_no_frames_is_reported_as_the_camera_being_offline() -> None:
         live.stop()
     assert frames[0].guidance == OFFLINE_KEY and frames[0].state == "offline"
     assert frames[0].preview is None and frames[0].quad is None
+
+
+class _StepClock:
+    """Time stands still until the test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class _FastCamera:
+    """A camera with a new frame every time it is asked (faster than any analysis rate)."""
+
+    def __init__(self, image: np.ndarray, clock: _StepClock, asked: int) -> None:
+        from kiosk.devices.camera.port import Frame
+
+        self._frame = Frame
+        self._image = image
+        self._clock = clock
+        self.calls = 0
+        self._asked = asked
+        self.reached = threading.Event()
+
+    def wait_frame(self, after_seq: int, timeout: float) -> object:
+        self.calls += 1
+        if self.calls >= self._asked:
+            self.reached.set()
+        return self._frame(image=self._image, timestamp=self._clock(), seq=after_seq + 1)
+
+    def latest(self) -> None:
+        return None
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def test_frames_are_analysed_at_a_bounded_rate_however_fast_they_come() -> None:
+    clock = _StepClock()
+    camera = _FastCamera(cv2.resize(desk(), (320, 180)), clock, asked=8)
+    analysed: list[LiveFrame] = []
+    second = threading.Event()
+
+    def on_frame(frame: LiveFrame) -> None:
+        analysed.append(frame)
+        if len(analysed) == 2:
+            second.set()
+
+    live = LiveCapture(camera, on_frame, max_rate_hz=8, clock=clock)  # type: ignore[arg-type]
+    try:
+        live.start()
+        assert camera.reached.wait(30)  # the camera was asked again and again…
+        assert len(analysed) == 1  # …but no time passed: one analysis only
+        clock.now = 1 / 8  # one period later the newest frame is analysed
+        assert second.wait(30)
+    finally:
+        live.stop()
+    assert live.frames == len(analysed) >= 2
