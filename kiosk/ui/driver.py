@@ -351,7 +351,7 @@ class ScriptDriver:
             for _ in range(pages):
                 before = self._material_pages()
                 scenes.place(fmt, before + 1)
-                self._wait_for(lambda n=before: self._material_pages() > n
+                self._wait_for(lambda: self._material_pages() > before  # noqa: B023 - waited here
                                or self.journey.view().error is not None,
                                "the page under the camera was not captured")
                 if self.journey.view().error is not None:
@@ -370,7 +370,7 @@ class ScriptDriver:
         self.tap("finishMaterial")
         if live and self.journey.state is State.CAPTURE:
             self._wait_for(lambda: capture.frames_since_change >= 2
-                           and capture.guidanceKey == "capture.no_page",
+                           and capture.guidance_key() == "capture.no_page",
                            "the preview did not show the empty desk")
 
     def retake(self, page: int) -> None:
@@ -385,7 +385,7 @@ class ScriptDriver:
             return  # the page source replaced it at once
         fmt = (self.window.session.property("material") or {}).get("format", "a4")
         scenes.place(fmt, page)
-        self._wait_for(lambda: capture.retakeIndex < 0 and previews.generation != generation,
+        self._wait_for(lambda: capture.retake_index() < 0 and previews.generation != generation,
                        "the retaken page was not captured")
 
     def _wait_for(self, condition: Callable[[], bool], failure: str, timeout_s: float = 30.0) -> None:

@@ -30,9 +30,10 @@ from PySide6.QtCore import Property, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
-from kiosk.capture.live import CAPTURED, READY, TAKE_AWAY, LiveCapture, LiveFrame
+from kiosk.capture.live import CAPTURED, READY, TAKE_AWAY, LiveAnalyser, LiveCapture, LiveFrame
 from kiosk.capture.quality import NO_PAGE
 from kiosk.devices.camera.port import OFFLINE_KEY
+from kiosk.journey import State
 from kiosk.messages import translate
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ class CaptureModel(QObject):
 
     def _wanted(self) -> dict[str, Any] | None:
         """The current material while the journey is in CAPTURE, else None."""
-        if self._session.state != "capture":
+        if self._session.view().state is not State.CAPTURE:
             return None
         material: dict[str, Any] = self._session.property("material") or {}
         return material or None
@@ -140,8 +141,7 @@ class CaptureModel(QObject):
                 self._retake = -1
             self._stop_worker()
             return
-        fmt = material.get("format", "a4")
-        fmt = fmt if fmt in _FORMATS else "a4"
+        fmt: PageFormat = material["format"] if material.get("format") in _FORMATS else "a4"
         if self._retake >= int(material.get("pages", 0)):
             self._retake = -1  # the page went (removed)
         if self._live is None:  # a camera that could not be opened
@@ -153,7 +153,11 @@ class CaptureModel(QObject):
             self._taken_here = False
             self.frames_since_change = 0
             tag = self._tag
-            self._live.submit(lambda a: (setattr(a, "fmt", fmt), setattr(a, "tag", tag)))
+
+            def switch(analyser: LiveAnalyser) -> None:
+                analyser.fmt, analyser.tag = fmt, tag
+
+            self._live.submit(switch)
             if not self._live.running:
                 log.info("camera preview started")
             self._outline, self._progress = [], 0.0  # nothing is claimed before a new frame
@@ -197,11 +201,15 @@ class CaptureModel(QObject):
             return
         self._sheet = sheet
         scenes, fmt = self._scenes, self._fmt
-        if sheet is None:
-            self._live.submit(lambda _a: scenes.clear())
-        else:
-            page = sheet[1]
-            self._live.submit(lambda _a: scenes.place(fmt, page))
+        page = 0 if sheet is None else sheet[1]
+
+        def hands(_analyser: LiveAnalyser) -> None:  # on the worker: rendering takes a while
+            if page:
+                scenes.place(fmt, page)
+            else:
+                scenes.clear()
+
+        self._live.submit(hands)
 
     @Slot()
     def _on_wiped(self) -> None:
@@ -297,6 +305,13 @@ class CaptureModel(QObject):
         elif self._retake > index:
             self._retake -= 1
         self.changed.emit()
+
+    def guidance_key(self) -> str:
+        """:attr:`guidanceKey` for Python callers (the script driver, tests)."""
+        return self._guidance
+
+    def retake_index(self) -> int:
+        return self._retake
 
     # ------------------------------------------------------------------ properties
 
