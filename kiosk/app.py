@@ -223,6 +223,7 @@ def _quietly(fn: Any) -> None:
 
 def open_devices(config: Config, *, strict: bool = True) -> Devices:
     """Build every device from config (real driver or simulator) and one health monitor each."""
+    from kiosk.devices.camera import OpenCvCamera
     from kiosk.devices.camera.factory import build_camera
     from kiosk.devices.idcard import build_idcard_reader
     from kiosk.devices.printer import build_a4_printer, build_receipt_printer
@@ -248,7 +249,18 @@ def open_devices(config: Config, *, strict: bool = True) -> Devices:
     attempt("id_card_reader", lambda: build_idcard_reader(dev.idcard))
     attempt("camera", lambda: build_camera(dev.camera))
     if not isinstance(opened["camera"], UnavailableDevice):
-        opened["camera"].start()
+        try:
+            opened["camera"].start()
+        except DeviceError as err:
+            if strict:
+                raise
+            if isinstance(opened["camera"], OpenCvCamera):
+                # not plugged in (yet): grab as soon as it appears, OFFLINE meanwhile
+                log.warning("camera not there at start (%s): waiting for it", err.key)
+                opened["camera"].start(wait_for_node=True)
+            else:
+                log.warning("device camera could not be started: %s", err.key)
+                opened["camera"] = UnavailableDevice(err.key, err.detail)
     attempt("code_scanner", lambda: build_scanner(dev.scanner, opened["camera"]))
     attempt("receipt_printer", lambda: build_receipt_printer(dev.receipt_printer, data_dir))
     attempt("a4_printer", lambda: build_a4_printer(dev.a4_printer, data_dir))

@@ -277,7 +277,14 @@ def _has_display() -> bool:
 
 def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     """The kiosk window on a desktop; the headless journey where there is no display; the real
-    UI driven offscreen by a script (one screenshot per step) with ``--screenshots``."""
+    UI driven offscreen by a script (one screenshot per step) with ``--screenshots``. Always
+    on simulated devices (behind the real drivers): a hall or remote profile's real devices are
+    for ``kiosk run``."""
+    from kiosk.devices.config import DevicesConfig
+
+    if config.devices != DevicesConfig():
+        print(f"demo: simulated devices in place of the {config.profile} profile's")
+        config = config.model_copy(update={"devices": DevicesConfig()})
     if args.screenshots is not None or (not args.headless and _has_display()):
         from kiosk.ui import run_kiosk
 

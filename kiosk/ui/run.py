@@ -255,8 +255,12 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
                 waiting.quit()
 
             started.thread = window.bridge.in_background("kiosk-start", start_up, serve_then_run)
+            window.bridge.outOfService.connect(waiting.quit)  # a start-up that failed
             if not started.ready.is_set():
                 waiting.exec()
+            if not started.ready.is_set():
+                log.error("start-up failed: script %s not run", script.name)
+                return max(len(steps), 1)
             assert isinstance(clock, FakeClock)  # noqa: S101
             driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
                                   card_factory=_simulated_card,

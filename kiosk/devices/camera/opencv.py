@@ -88,12 +88,15 @@ class OpenCvCamera:
         self._next_frozen_reopen = 0.0
 
     # ------------------------------------------------------------------ port
-    def start(self) -> None:
+    def start(self, *, wait_for_node: bool = False) -> None:
+        """Start grabbing. A missing device node raises :class:`DeviceOffline` naming it,
+        unless ``wait_for_node``: then the grab thread keeps trying to open it (with backoff)
+        and the camera reports OFFLINE until it is plugged in."""
         with self._lock:
             if self._thread is not None:
                 return
             device = self._config.device
-            if not device.isdigit() and not Path(device).exists():
+            if not device.isdigit() and not Path(device).exists() and not wait_for_node:
                 raise DeviceOffline(OFFLINE_KEY, f"no camera device node {device}")
             self._stop.clear()
             self._slot.reset()

@@ -143,3 +143,30 @@ def test_status_before_start_is_offline() -> None:
     status = camera.status()
     assert status.state is DeviceState.OFFLINE and status.reason == "device.camera.offline"
     camera.stop()  # stopping a camera that never started is fine
+
+
+def test_a_camera_plugged_in_after_start_is_picked_up(tmp_path: Path, expect_logs: LogCollector) -> None:
+    from tests.contract.camera.media import live_video
+
+    video = live_video(tmp_path / "live.avi", count=300)
+    node = tmp_path / "video0"  # not there at start
+
+    def factory() -> VideoCaptureLike:
+        # the V4L2 node appears when the camera is plugged in
+        return cv2.VideoCapture(str(video)) if node.exists() else _Absent()
+
+    camera = OpenCvCamera(_config(str(node)), capture_factory=factory, min_backoff_s=0.02)
+    try:
+        camera.start()
+    except Exception as err:  # the strict start names the missing node
+        assert "no camera device node" in str(err)
+    else:
+        raise AssertionError("a missing node must fail the strict start")
+    camera.start(wait_for_node=True)
+    try:
+        assert camera.status().state is DeviceState.OFFLINE
+        node.touch()  # plugged in
+        assert camera.wait_frame(0, timeout=5) is not None
+        wait_until(lambda: camera.status().state is DeviceState.OK, timeout=5, what="ok")
+    finally:
+        camera.stop()
