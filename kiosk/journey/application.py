@@ -3,6 +3,7 @@ receipt and rating."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Final, Literal
@@ -211,12 +212,14 @@ class ApplicationSteps(JourneyCore):
     # ------------------------------------------------------------------ submit
 
     @intent(Intent.BEGIN_SUBMIT)
-    def begin_submit(self) -> NewSubmission:
+    def begin_submit(self, *, defer_attachments: bool = False) -> NewSubmission:
         """Phase 1: build the submission and move to SUBMITTING.
 
         The caller then runs ``outbox.enqueue`` (off the GUI thread) and reports with
         :meth:`submit_succeeded` or :meth:`submit_failed`. Raises :class:`StepRefused`
-        (``journey.consent_required``) without consent."""
+        (``journey.consent_required``) without consent. ``defer_attachments``: the materials'
+        PDFs (hundreds of ms at camera resolution) are left to ``attachments_later``, which
+        the enqueue runs on its thread; the pages stay untouched while SUBMITTING."""
         s = self._session
         if s.consent is None:
             self._refuse("journey.consent_required")
@@ -231,8 +234,14 @@ class ApplicationSteps(JourneyCore):
             identity=s.identity.as_dict(),
             form=dict(s.values),
             consent=s.consent,
-            attachments=s.captures.attachments(capture_materials(item)),
         )
+        materials = capture_materials(item)
+        if defer_attachments:
+            captures = s.captures
+            submission = dataclasses.replace(
+                submission, attachments_later=lambda: captures.attachments(materials))
+        else:
+            submission = dataclasses.replace(submission, attachments=s.captures.attachments(materials))
         self._move(Intent.BEGIN_SUBMIT, State.SUBMITTING)
         return submission
 

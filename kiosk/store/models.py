@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Final, Literal
 
 Status = Literal[
@@ -46,6 +47,17 @@ class NewSubmission:
     form: dict[str, Any] = dataclasses.field(repr=False)
     consent: Consent
     attachments: tuple[Attachment, ...] = dataclasses.field(default=(), repr=False)
+    # the attachments when they are costly to build (a material's pages → one PDF): built by
+    # whoever commits the submission, on its worker thread, not by the GUI thread that made it
+    attachments_later: Callable[[], tuple[Attachment, ...]] | None = dataclasses.field(
+        default=None, repr=False, compare=False)
+
+    def with_attachments(self) -> NewSubmission:
+        """This submission with ``attachments_later`` built into ``attachments``."""
+        if self.attachments_later is None:
+            return self
+        return dataclasses.replace(self, attachments=self.attachments + self.attachments_later(),
+                                   attachments_later=None)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

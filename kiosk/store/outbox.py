@@ -210,7 +210,9 @@ class Outbox:
 
     # ------------------------------------------------------------------ writing
     def enqueue(self, submission: NewSubmission) -> Receipt:
-        """Durably queue ``submission``; returns once it would survive a power cut."""
+        """Durably queue ``submission``; returns once it would survive a power cut (its
+        ``attachments_later`` are built first, on the caller's thread)."""
+        submission = submission.with_attachments()
         for att in submission.attachments:
             if len(att.data) > self.max_attachment_bytes:
                 raise StoreError("store.attachment_too_large", f"{len(att.data)} bytes")

@@ -49,7 +49,8 @@ class _SubmitTask(QRunnable):
 
     def run(self) -> None:
         try:
-            receipt = self._outbox.enqueue(self._submission)
+            # the materials' PDFs (attachments_later) are built here, off the GUI thread
+            receipt = self._outbox.enqueue(self._submission.with_attachments())
         except KnownError as err:
             log.warning("submission not committed: %s", err.key)
             self._failed(err.key)

@@ -551,9 +551,11 @@ class SessionModel(QObject):
 
     @Slot()
     def submit(self) -> None:
-        """Phase 1 on the GUI thread, the commit on the bridge's worker, phase 2 queued back."""
+        """Phase 1 on the GUI thread, the materials' PDFs and the commit on the bridge's
+        worker, phase 2 queued back."""
         try:
-            submission = self._call(Intent.BEGIN_SUBMIT, self._journey.begin_submit)
+            submission = self._call(Intent.BEGIN_SUBMIT, self._journey.begin_submit,
+                                    defer_attachments=True)
         except StepRefused:
             return  # the journey shows journey.consent_required
         if submission is not None:

@@ -265,6 +265,23 @@ def test_consent_records_version_time_and_language(ctx: Ctx) -> None:
     assert submission.language == "zh-Hant"
 
 
+def test_deferred_attachments_are_built_by_the_committer_and_equal_the_direct_ones(
+        config: Config, catalog: Catalog) -> None:
+    built: list[object] = []
+    for defer in (False, True):
+        c = make_ctx(config, catalog)
+        to_consent(c)
+        c.journey.accept_consent("consent-v1")
+        submission = c.journey.begin_submit(defer_attachments=defer)
+        assert c.journey.state is State.SUBMITTING
+        if defer:  # the GUI thread built no PDF; whoever commits builds them
+            assert submission.attachments == () and submission.attachments_later is not None
+        resolved = submission.with_attachments()
+        assert resolved.attachments_later is None and resolved.attachments
+        built.append([(a.material_id, a.mime, a.pages, a.data) for a in resolved.attachments])
+    assert built[0] == built[1]
+
+
 def test_two_phase_submit(ctx: Ctx) -> None:
     to_consent(ctx)
     j = ctx.journey
