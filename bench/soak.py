@@ -75,6 +75,7 @@ class Sample:
     scene_items: int
     py_objects: int
     true_refs: int  # sys.getrefcount(True): PySide6 6.12 takes one per Signal.emit() on 3.11
+    none_refs: int = 0  # sys.getrefcount(None): and some per queued slot call
 
 
 def _rss_mb() -> float:
@@ -90,7 +91,7 @@ def take_sample(n: int, t: float, scene_items: Callable[[], int]) -> Sample:
     return Sample(n=n, t=t, rss_mb=_rss_mb(), fds=len(list(Path("/proc/self/fd").iterdir())),
                   threads=len(list(Path("/proc/self/task").iterdir())), py_threads=threading.active_count(),
                   scene_items=scene_items(), py_objects=len(gc.get_objects()),
-                  true_refs=sys.getrefcount(True))
+                  true_refs=sys.getrefcount(True), none_refs=sys.getrefcount(None))
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
@@ -422,7 +423,8 @@ class Soak:
         eta = (total - s.n) / rate if rate else 0.0
         sys.stderr.write(f"[soak] {phase} {s.n}/{total} {rate:.2f}/s eta {eta / 60:.0f} min | "
                          f"rss {s.rss_mb:.1f} MB fds {s.fds} threads {s.threads}/{s.py_threads} "
-                         f"scene {s.scene_items} pyobj {s.py_objects} True refs {s.true_refs}\n")
+                         f"scene {s.scene_items} pyobj {s.py_objects} "
+                         f"True/None refs {s.true_refs}/{s.none_refs}\n")
         sys.stderr.flush()
 
     def _record(self, out: list[Sample], n: int, start: float, phase: str, total: int,
@@ -521,9 +523,9 @@ class Soak:
 
 def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
              samples_path: Path | None = None, prop_up_true: int = 0) -> SoakReport:
-    # bench-only life support against the PySide6 refcount bug (see --prop-up-true): the
+    # bench-only life support against the PySide6 refcount bug (see --prop-up): the
     # references are held for the whole run and reported in the table's notes
-    propped = [True] * prop_up_true
+    propped = [True, None, False] * prop_up_true
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
         soak = Soak(Path(tmp), seed)
@@ -537,12 +539,13 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
             queue = soak.drain(120)
         finally:
             soak.close()
+            del propped
         return SoakReport(baseline=baseline, journeys=phase, kinds=stats["kinds"],
                           failed_journeys=stats["failed"], step_failures=stats["step_failures"],
                           left_over=stats["left_over"], receipts=stats["receipts"],
                           accepted=queue.get("accepted", 0), queue_end=queue,
                           decided=stats["decided"], sync_errors=soak.sync_errors,
-                          propped_true=len(propped))
+                          propped_true=prop_up_true)
 
 
 class _maybe_open:
@@ -564,7 +567,7 @@ class _maybe_open:
 _METRICS: tuple[tuple[str, str, str], ...] = (
     ("rss_mb", "RSS (MB)", "{:.1f}"), ("fds", "open fds", "{:.0f}"), ("threads", "threads", "{:.0f}"),
     ("scene_items", "Qt Quick scene items", "{:.0f}"), ("py_objects", "Python objects (GC)", "{:.0f}"),
-    ("true_refs", "references to True", "{:.0f}"))
+    ("true_refs", "references to True", "{:.0f}"), ("none_refs", "references to None", "{:.0f}"))
 
 
 def _measured(phase: Phase) -> list[Sample]:
@@ -605,16 +608,21 @@ def metrics_table(baseline: Phase, journeys: Phase) -> tuple[list[str], bool]:
 
 
 def true_note(journeys: Phase, propped: int) -> list[str]:
+    """When references to True or None fall (PySide6 6.12 on Python 3.11 drops one per
+    Signal.emit(), and some per queued slot call), the journeys left before one reaches 0 and
+    the interpreter aborts ('Fatal Python error: bool_dealloc' / 'none_dealloc')."""
     measured = _measured(journeys)
-    true_slope = slope([s.n for s in measured], [float(s.true_refs) for s in measured])
-    if true_slope >= 0:
-        return []
-    return [
-        f"references to True fell by {-true_slope * 1000:.0f} per 1,000 journeys (PySide6 6.12 takes "
-        f"one per Signal.emit() on Python 3.11): at that rate the count reaches 0 — the process "
-        f"aborts with 'Fatal Python error: bool_dealloc' — after about "
-        f"{(measured[-1].true_refs - propped) / -true_slope:.0f} more journeys"
-        + (f" (this run held {propped} extra references to keep going)" if propped else "")]
+    notes = []
+    for key, name in (("true_refs", "True"), ("none_refs", "None")):
+        fall = -slope([s.n for s in measured], [float(getattr(s, key)) for s in measured])
+        if fall > 0:
+            left = (getattr(measured[-1], key) - propped) / fall
+            notes.append(f"references to {name} fell by {fall * 1000:.0f} per 1,000 journeys: at that "
+                         f"rate they reach 0 and the process aborts after about {left:.0f} more journeys")
+    if notes and propped:
+        notes.append(f"(this run held {propped} extra references to True, None and False so that the "
+                     f"abort did not end it before the memory figures were in)")
+    return notes
 
 
 def table(report: SoakReport) -> tuple[str, bool]:
@@ -685,10 +693,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=None,
                         help=f"write the results here (default {RESULTS.name} on a full run)")
     parser.add_argument("--samples", type=Path, default=None, help="every sample as JSON lines")
-    parser.add_argument("--prop-up-true", type=int, default=0, metavar="N",
-                        help="hold N extra references to True so that the PySide6 6.12 emit bug "
-                             "(one reference to True lost per Signal.emit() on Python 3.11) does "
-                             "not abort the run before the memory figures are in (reported)")
+    parser.add_argument("--prop-up", type=int, default=0, metavar="N",
+                        help="hold N extra references to True, None and False so that the PySide6 "
+                             "6.12 refcount bug (a reference to True lost per Signal.emit() on "
+                             "Python 3.11, some to None) does not abort the run before the memory "
+                             "figures are in (reported in the notes)")
     parser.add_argument("--from-samples", type=Path, default=None, metavar="FILE",
                         help="only print the metrics table from a --samples file (a partial run)")
     args = parser.parse_args(argv)
@@ -704,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(warnings)
     report = run_soak(journeys, every=every, warmup=warmup, seed=args.seed,
-                      samples_path=args.samples, prop_up_true=args.prop_up_true)
+                      samples_path=args.samples, prop_up_true=args.prop_up)
     text, _ok = table(report)
     print(text)
     out = args.results or (None if args.quick else RESULTS)
