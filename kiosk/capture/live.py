@@ -40,8 +40,9 @@ import numpy as np
 
 from kiosk.capture.autocapture import AutoCapture, Step
 from kiosk.capture.document import Image, PageFormat, Quad, deskew, dewarp, find_page, u8
+from kiosk.capture.guidance import CAPTURED, NO_PAGE, READY, TAKE_AWAY
 from kiosk.capture.output import thumbnail
-from kiosk.capture.quality import NO_PAGE, GateConfig, GateResult, check
+from kiosk.capture.quality import GateConfig, GateResult, check
 from kiosk.devices.camera.port import OFFLINE_KEY, Camera, Frame
 
 __all__ = [
@@ -56,9 +57,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-READY: Final = "capture.ready"
-CAPTURED: Final = "capture.captured"
-TAKE_AWAY: Final = "capture.take_away"  # a sheet already taken lies there (UI: new material)
 PREVIEW_WIDTH: Final = 960
 THUMB_SIDE: Final = 480  # the screen shows thumbnails up to 360 × 480
 JPEG_QUALITY: Final = 92  # handed to the journey; capture.output re-encodes within the budget

@@ -19,16 +19,22 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.capture.document import Image, PageFormat, Quad, to_gray, u8
+from kiosk.capture.guidance import (
+    BLURRY,
+    CUT_OFF,
+    GLARE,
+    HOLD_STILL,
+    NO_PAGE,
+    REASONS,
+    TOO_BRIGHT,
+    TOO_DARK,
+    TOO_SMALL,
+)
 
-BLURRY: Final = "capture.blurry"
-GLARE: Final = "capture.glare"
-TOO_DARK: Final = "capture.too_dark"
-TOO_BRIGHT: Final = "capture.too_bright"
-TOO_SMALL: Final = "capture.too_small"
-CUT_OFF: Final = "capture.cut_off"
-HOLD_STILL: Final = "capture.hold_still"
-NO_PAGE: Final = "capture.no_page"
-REASONS: Final = (NO_PAGE, CUT_OFF, TOO_SMALL, TOO_DARK, TOO_BRIGHT, GLARE, BLURRY, HOLD_STILL)
+__all__ = [  # the gate's reasons live in kiosk.capture.guidance (no OpenCV) and are re-exported
+    "BLURRY", "CUT_OFF", "GLARE", "HOLD_STILL", "NO_PAGE", "REASONS", "TOO_BRIGHT", "TOO_DARK",
+    "TOO_SMALL", "GateConfig", "GateResult", "blur_sigma", "check", "page_blur",
+]
 
 REFERENCE_HEIGHT: Final = 1080
 _SQRT_2PI: Final = math.sqrt(2 * math.pi)

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import cv2
-import numpy as np
-
-from kiosk.capture.document import Image
-from kiosk.capture.output import material_output
 from kiosk.catalog.model import Material, ServiceItem
 from kiosk.errors import BugError
 from kiosk.identity.models import IdentityDocument
 from kiosk.store.models import Attachment
+
+if TYPE_CHECKING:
+    from kiosk.capture.document import Image
+
+# OpenCV and img2pdf (kiosk.capture.output) are imported where a material's PDF is built — on
+# the commit worker — not when the journey is imported before the kiosk's first frame
 
 __all__ = ["CAPTURED_KINDS", "PAGE_BUDGET_KB", "CaptureSet", "MaterialStatus", "capture_materials"]
 
@@ -120,6 +121,8 @@ class CaptureSet:
             buffers = self._pages.get(material.id, ())
             if not buffers:
                 continue
+            from kiosk.capture.output import material_output
+
             images = [_decode(page, material.id, n) for n, page in enumerate(buffers, start=1)]
             try:
                 result = material_output(images, material.format, PAGE_BUDGET_KB)
@@ -145,6 +148,9 @@ class CaptureSet:
 
 
 def _decode(page: bytearray, material_id: str, number: int) -> Image:
+    import cv2
+    import numpy as np
+
     image = cv2.imdecode(np.frombuffer(page, np.uint8), cv2.IMREAD_COLOR)
     if image is None:  # the capture pipeline hands over encoded pages: anything else is ours
         raise BugError("journey.bug", f"{material_id}: page {number} is not an image")

@@ -30,14 +30,14 @@ from PySide6.QtCore import Property, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtQuick import QQuickImageProvider
 
-from kiosk.capture.live import CAPTURED, READY, TAKE_AWAY, LiveAnalyser, LiveCapture, LiveFrame
-from kiosk.capture.quality import NO_PAGE
+from kiosk.capture.guidance import CAPTURED, NO_PAGE, READY, TAKE_AWAY
 from kiosk.devices.camera.port import OFFLINE_KEY
 from kiosk.journey import State
 from kiosk.messages import translate
 
 if TYPE_CHECKING:
     from kiosk.capture.document import PageFormat
+    from kiosk.capture.live import LiveAnalyser, LiveCapture, LiveFrame
     from kiosk.capture.scene import ScenePlayer
     from kiosk.ui.bridge import JourneyBridge
     from kiosk.ui.models.previews import PreviewStore
@@ -107,6 +107,8 @@ class CaptureModel(QObject):
         self._camera = camera
         self._scenes = scenes
         usable = callable(getattr(camera, "wait_frame", None))
+        from kiosk.capture.live import LiveCapture  # OpenCV: after the first frame
+
         self._live = LiveCapture(camera, self._bridge.deliver_capture_frame) if usable else None
         self._sync()
         self.changed.emit()
