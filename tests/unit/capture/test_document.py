@@ -172,3 +172,15 @@ def test_material_pdf_has_every_page() -> None:
     assert len(reader.pages) == 3
     assert float(reader.pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
     assert len(out.thumbnails) == 3 and out.within_budget
+
+
+def test_a_page_pushed_over_the_frames_top_edge_is_cut_off_not_accepted_short() -> None:
+    from kiosk.capture.scene import render_scene
+
+    whole = render_scene("a4")
+    quad = find_page(whole.image)
+    assert check(whole.image, quad, "a4").ok
+    for shift in (-0.1, -0.2):  # the detector finds a shorter page inside the frame
+        over = render_scene("a4", offset=(0.0, shift))
+        result = check(over.image, find_page(over.image), "a4")
+        assert not result.ok and result.reason == CUT_OFF
