@@ -615,8 +615,13 @@ def true_note(journeys: Phase, propped: int) -> list[str]:
     notes = []
     for key, name in (("true_refs", "True"), ("none_refs", "None")):
         fall = -slope([s.n for s in measured], [float(getattr(s, key)) for s in measured])
-        if fall > 0:
-            left = (getattr(measured[-1], key) - propped) / fall
+        if fall > 0 and propped:
+            natural = getattr(measured[0], key) - propped
+            notes.append(f"references to {name} fell by {fall * 1000:.0f} per 1,000 journeys: without "
+                         f"the held ones ({natural} of its own after warm-up) the process would have "
+                         f"aborted at about journey {measured[0].n + natural / fall:.0f}")
+        elif fall > 0:
+            left = getattr(measured[-1], key) / fall
             notes.append(f"references to {name} fell by {fall * 1000:.0f} per 1,000 journeys: at that "
                          f"rate they reach 0 and the process aborts after about {left:.0f} more journeys")
     if notes and propped:
