@@ -305,6 +305,11 @@ MESSAGES: Final[dict[str, dict[Lang, str]]] = {
         "zh-Hant": "身份證讀卡器通訊異常，請稍後重試。",
         "en": "Communication with the ID-card reader failed. Please try again shortly.",
     },
+    "device.starting": {
+        "zh-Hans": "设备正在启动，请稍候。",
+        "zh-Hant": "設備正在啟動，請稍候。",
+        "en": "The device is starting, one moment.",
+    },
     # ---- camera and code scanner
     "device.camera.offline": {
         "zh-Hans": "摄像头未连接或无画面，请联系工作人员。",

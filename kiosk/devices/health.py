@@ -79,7 +79,7 @@ class HealthMonitor:
             old, self._status = self._status, new
         if new == old:
             return new
-        if not new.usable and not self._failing:
+        if not new.usable and not self._failing and not new.starting:
             self._failing = True
             log.warning("device %s is %s (%s) %s", self.name, new.state, new.reason, new.detail)
         elif new.usable and self._failing:

@@ -39,7 +39,14 @@ class DeviceStatus:
     def usable(self) -> bool:
         return self.state.usable
 
+    @property
+    def starting(self) -> bool:
+        """Just started, first reading not in yet (a camera's first frame): not usable, but
+        not a fault either — no warning, and no out-of-service screen for it."""
+        return self.state is DeviceState.UNKNOWN and self.reason == STARTING_KEY
 
+
+STARTING_KEY = "device.starting"
 OK = DeviceStatus(DeviceState.OK)
 
 

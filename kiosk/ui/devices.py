@@ -87,7 +87,8 @@ class DeviceLink:
         """Required devices that were polled and are not usable (not-yet-polled ones are not
         counted: the terminal does not start out of service)."""
         return [n for n, m in self.devices.health.monitors.items()
-                if m.required and m.status is not NOT_POLLED and not m.status.usable]
+                if m.required and m.status is not NOT_POLLED and not m.status.starting
+                and not m.status.usable]
 
     def _on_status(self, device: str, old: DeviceStatus, new: DeviceStatus) -> None:
         """On a monitor thread."""

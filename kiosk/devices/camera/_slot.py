@@ -12,7 +12,7 @@ import numpy as np
 
 from kiosk.devices.camera.port import Frame, Image
 
-Health = Literal["none", "ok", "frozen", "stalled"]
+Health = Literal["none", "starting", "ok", "frozen", "stalled"]
 
 
 def frame_checksum(image: Image) -> int:
@@ -34,6 +34,7 @@ class FrameSlot:
         self._last_frame_at: float | None = None
         self._last_change_at: float | None = None
         self._rebase = 0
+        self._started_at: float | None = None
 
     def rebase(self, frames: int = 2) -> None:
         """The next ``frames`` frames set a new reference without counting as a change: a reopened
@@ -74,6 +75,7 @@ class FrameSlot:
             self._last_frame_at = None
             self._last_change_at = None
             self._rebase = 0
+            self._started_at = self._clock()  # (re)started: the first frame is due
             self._cond.notify_all()
 
     def latest(self) -> Frame | None:
@@ -90,9 +92,13 @@ class FrameSlot:
 
     def health(self, stall_timeout_s: float) -> Health:
         with self._cond:
-            if self._frame is None or self._last_frame_at is None or self._last_change_at is None:
-                return "none"
             now = self._clock()
+            if self._frame is None or self._last_frame_at is None or self._last_change_at is None:
+                started = self._started_at
+                if self._last_frame_at is None and started is not None \
+                        and now - started <= stall_timeout_s:
+                    return "starting"  # no frame yet, none overdue either
+                return "none"
             if now - self._last_frame_at > stall_timeout_s:
                 return "stalled"
             if now - self._last_change_at > stall_timeout_s:

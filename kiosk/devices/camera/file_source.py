@@ -27,7 +27,7 @@ import numpy as np
 from kiosk.devices.camera._slot import FrameSlot
 from kiosk.devices.camera.port import FROZEN_KEY, OFFLINE_KEY, Frame, Image
 from kiosk.devices.config import FileCameraConfig
-from kiosk.devices.status import OK, DeviceOffline, DeviceState, DeviceStatus
+from kiosk.devices.status import OK, STARTING_KEY, DeviceOffline, DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,8 @@ class FileCamera:
         health = self._slot.health(self._stall_s)
         if health == "ok":
             return OK
+        if health == "starting":
+            return DeviceStatus(DeviceState.UNKNOWN, STARTING_KEY, "waiting for the first frame")
         if health == "frozen":
             return DeviceStatus(DeviceState.FAULT, FROZEN_KEY, "identical frames")
         return DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, "no frames")

@@ -26,7 +26,7 @@ import numpy as np
 from kiosk.devices.camera._slot import FrameSlot, Health
 from kiosk.devices.camera.port import FROZEN_KEY, OFFLINE_KEY, Frame
 from kiosk.devices.config import OpenCvCameraConfig
-from kiosk.devices.status import OK, DeviceOffline, DeviceState, DeviceStatus
+from kiosk.devices.status import OK, STARTING_KEY, DeviceOffline, DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,8 @@ class OpenCvCamera:
         if self._thread is None:
             return DeviceStatus(DeviceState.OFFLINE, OFFLINE_KEY, self._detail)
         health = self._slot.health(self._stall_s)
+        if health == "starting":
+            return DeviceStatus(DeviceState.UNKNOWN, STARTING_KEY, self._detail)
         if health == "frozen":
             return DeviceStatus(
                 DeviceState.FAULT, FROZEN_KEY, f"identical frames for > {self._config.stall_timeout_ms} ms"

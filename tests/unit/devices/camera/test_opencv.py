@@ -164,9 +164,25 @@ def test_a_camera_plugged_in_after_start_is_picked_up(tmp_path: Path, expect_log
         raise AssertionError("a missing node must fail the strict start")
     camera.start(wait_for_node=True)
     try:
-        assert camera.status().state is DeviceState.OFFLINE
+        assert not camera.status().usable  # starting, then offline until plugged in
+        wait_until(lambda: camera.status().state is DeviceState.OFFLINE, timeout=5, what="offline")
         node.touch()  # plugged in
         assert camera.wait_frame(0, timeout=5) is not None
         wait_until(lambda: camera.status().state is DeviceState.OK, timeout=5, what="ok")
+    finally:
+        camera.stop()
+
+
+def test_a_started_camera_is_starting_until_its_first_frame_is_due(
+        tmp_path: Path, expect_logs: LogCollector) -> None:
+    node = tmp_path / "video0"
+    node.touch()
+    camera = OpenCvCamera(_config(str(node)), capture_factory=_Absent, min_backoff_s=0.02)
+    camera.start()
+    try:
+        status = camera.status()
+        assert status.starting and not status.usable  # no warning, no out-of-service yet
+        wait_until(lambda: camera.status().state is DeviceState.OFFLINE, timeout=5, what="offline")
+        assert not camera.status().starting  # the first frame is overdue: a real fault now
     finally:
         camera.stop()
