@@ -1024,16 +1024,13 @@ def services_for(config: Any, core: Any, *, devices: Any = None,
 
 
 def _link_test(config: Any, ring: Any) -> LinkTest | None:
+    from kiosk.app import build_sync_client
     from kiosk.diagnostics import link_test_from
-    from kiosk.sync.client import SyncClient
     from kiosk.sync.credentials import load_credentials
 
     try:
         creds = load_credentials(ring)
-        s = config.sync
-        client = SyncClient(s.url, creds, connect_timeout_s=s.connect_timeout_s,
-                            read_timeout_s=s.read_timeout_s,
-                            ca_file=str(s.ca_file) if s.ca_file else None)
+        client = build_sync_client(config, creds)
     except KioskError as err:
         log.info("no link test for diagnostics: %s", err.key)
         return None

@@ -367,10 +367,14 @@ class SessionModel(QObject):
         if self._staff_caller is None:
             self._set_staff_state("unreachable")
             return
-        caller = self._staff_caller
-        rid = self._staff_call_id = self._staff_call_id or str(uuid.uuid4())
-        args = (self._screen(), self._view.language, self._view.care_mode, rid)
+        self._staff_call_id = self._staff_call_id or str(uuid.uuid4())
         self._set_staff_state("calling")
+        self._send_staff_call()
+
+    def _send_staff_call(self) -> None:
+        """(Re)send this session's call, same id, on a worker thread."""
+        caller, rid = self._staff_caller, self._staff_call_id
+        args = (self._screen(), self._view.language, self._view.care_mode, rid)
         self._bridge.in_background("staff-call", lambda: caller.call(*args), self._on_staff_call)
 
     @Slot()
@@ -382,8 +386,7 @@ class SessionModel(QObject):
             self._staff_poll.stop()
             return
         if self._staff_state == "unreachable":
-            args = (self._screen(), self._view.language, self._view.care_mode, rid)
-            self._bridge.in_background("staff-call", lambda: caller.call(*args), self._on_staff_call)
+            self._send_staff_call()
         else:
             self._bridge.in_background("staff-call-poll", lambda: caller.poll(rid), self._on_staff_call)
 
