@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.backoffice.local import LocalBackOffice
 from kiosk.ui.window import prepare_environment
-from tests.ui.harness import Ui, open_ui
+from tests.ui.harness import Ui, loopback_backoffice, open_ui
 
 prepare_environment()
 
@@ -35,3 +36,9 @@ def ui(qapp: object, tmp_path: Path) -> Iterator[Ui]:
         yield harness
     finally:
         harness.close()
+
+
+@pytest.fixture
+def backoffice(tmp_path: Path) -> Iterator[LocalBackOffice]:
+    with loopback_backoffice(tmp_path) as server:
+        yield server

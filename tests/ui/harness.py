@@ -4,17 +4,21 @@ for taps and typing."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QMetaType
 from PySide6.QtQuick import QQuickItem
 
 from kiosk.app import Core, Devices, build_core, build_keyring, open_devices, signed_client_for
+from kiosk.backoffice.local import LocalBackOffice
+from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.catalog.model import Device
 from kiosk.config import Config, load_config
 from kiosk.demo import simulated_card, synthetic_page
@@ -184,3 +188,14 @@ def item_texts(item: QQuickItem) -> list[str]:
         if value:
             out.append(json.dumps(value, ensure_ascii=False, default=str))
     return out
+
+
+@contextlib.contextmanager
+def loopback_backoffice(root: Path, **settings: Any) -> Iterator[LocalBackOffice]:
+    """A real back office (API + staff pages) on a free loopback port, its database under
+    ``root``; ``settings`` are extra :class:`BackOfficeSettings` fields."""
+    db_dir = root / "backoffice"
+    db_dir.mkdir()
+    with LocalBackOffice(BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'backoffice.sqlite3'}",
+                                            **settings), port=0) as server:
+        yield server

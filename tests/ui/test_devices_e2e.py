@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 from kiosk import __version__
 from kiosk.app import build_keyring, build_sync_worker
 from kiosk.backoffice.local import LocalBackOffice
-from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.config import ASSETS_DIR
 from kiosk.devices.exercise import qr_image
 from kiosk.devices.printer.port import PaperOut
@@ -40,13 +38,6 @@ def _split_at(steps: list[dict[str, Any]], do: str) -> int:
     return next(n for n, s in enumerate(steps) if s["do"] == do)
 
 
-@pytest.fixture
-def backoffice(tmp_path: Path) -> Iterator[LocalBackOffice]:
-    db_dir = tmp_path / "backoffice"
-    db_dir.mkdir()
-    settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'backoffice.sqlite3'}")
-    with LocalBackOffice(settings, port=0) as server:  # a free loopback port
-        yield server
 
 
 def test_business_licence_through_real_drivers_arrives_at_the_back_office(

@@ -14,7 +14,6 @@ import pytest
 from kiosk import __version__
 from kiosk.app import build_keyring
 from kiosk.backoffice.local import LocalBackOffice
-from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.config import ASSETS_DIR
 from kiosk.demo import simulated_card
 from kiosk.devices.exercise import qr_image
@@ -23,7 +22,7 @@ from kiosk.journey import State
 from kiosk.messages import translate
 from kiosk.sync.client import SyncClient
 from kiosk.sync.credentials import enrol
-from tests.ui.harness import DeviceUi, open_device_ui
+from tests.ui.harness import DeviceUi, loopback_backoffice, open_device_ui
 
 pytestmark = pytest.mark.qt_log_ignore(r"^DelegateModel::cancel: index out range \d+ 0$")
 
@@ -32,11 +31,7 @@ APP = GovAppSimulator()  # the demo profile's issuer key
 
 @pytest.fixture
 def backoffice(tmp_path: Path) -> Iterator[LocalBackOffice]:
-    db_dir = tmp_path / "backoffice"
-    db_dir.mkdir()
-    settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'bo.sqlite3'}",
-                                  gov_app_public_key=APP.public_key_b64)
-    with LocalBackOffice(settings, port=0) as server:
+    with loopback_backoffice(tmp_path, gov_app_public_key=APP.public_key_b64) as server:
         identity = simulated_card("resident").as_dict()
         identity.pop("source")
         server.db.register_gov_app_identity("citizen-1", identity)

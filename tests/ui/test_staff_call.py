@@ -4,31 +4,18 @@ they are given the hotline."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from kiosk import __version__
 from kiosk.app import build_keyring
 from kiosk.backoffice.local import LocalBackOffice
-from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.messages import translate
 from kiosk.sync.client import SyncClient
 from kiosk.sync.credentials import enrol
 from kiosk.ui.driver import find_item
 from tests.conftest import LogCollector
 from tests.ui.harness import open_device_ui
-
-
-@pytest.fixture
-def backoffice(tmp_path: Path) -> Iterator[LocalBackOffice]:
-    db_dir = tmp_path / "backoffice"
-    db_dir.mkdir()
-    settings = BackOfficeSettings(db_url=f"sqlite:///{db_dir / 'bo.sqlite3'}")
-    with LocalBackOffice(settings, port=0) as server:
-        yield server
 
 
 def test_help_calls_staff_and_shows_their_answer(
