@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 from kiosk.store.models import Attachment, Consent, NewSubmission
 
@@ -36,3 +40,21 @@ def make_submission(
             for i in range(n_attachments)
         ),
     )
+
+
+@contextlib.contextmanager
+def small_tmpfs(parent: Path, size: str) -> Iterator[Path]:
+    """A real size-limited file system (a tmpfs of ``size``, e.g. ``"3m"``) mounted under
+    ``parent`` for disk-full tests; the test is skipped where mounting is not allowed."""
+    import pytest
+
+    mnt = parent / "mnt"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)

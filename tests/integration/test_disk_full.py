@@ -16,21 +16,13 @@ from kiosk.errors import StoreError
 from kiosk.store.crypto import DataKey, load_or_create_data_key
 from kiosk.store.keyring_backend import KioskFileKeyring
 from kiosk.store.outbox import Outbox
-from tests.factories import make_submission
+from tests.factories import make_submission, small_tmpfs
 
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path, "3m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 def _open(data: Path, ring: KioskFileKeyring) -> Outbox:

@@ -19,7 +19,6 @@ import dataclasses
 import io
 import json
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,7 +44,7 @@ from kiosk.sync.protocol import Heartbeat
 from kiosk.sync.worker import SyncWorker
 from kiosk.ui.devices import DeviceLink
 from tests.conftest import LogCollector
-from tests.factories import make_submission
+from tests.factories import make_submission, small_tmpfs
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
@@ -270,16 +269,8 @@ def test_network_loss_is_shown_once_the_link_is_back(tmp_path: Path) -> None:
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    mnt = tmp_path / "mnt"
-    mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mnt)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path, "24m") as mnt:
         yield mnt
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
 
 
 class LinkToJourney:
