@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import fcntl
 import json
 import logging
 import logging.handlers
@@ -32,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
+from kiosk.locks import try_flock
 from kiosk.store.keyring_backend import atomic_write
 from kiosk.store.outbox import Outbox
 
@@ -145,15 +145,8 @@ class RunLock:
         self._fd: int | None = None
 
     def __enter__(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
+        self._fd = try_flock(self.path)
+        return self._fd is not None
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:

@@ -30,7 +30,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
@@ -49,6 +48,7 @@ from kiosk.catalog import Catalog, CatalogError, parse_catalog
 from kiosk.config import SyncConfig
 from kiosk.devices.health import read_published
 from kiosk.errors import KioskError, KnownError
+from kiosk.locks import try_flock
 from kiosk.store.keyring_backend import atomic_write
 from kiosk.store.models import SubmissionRow
 from kiosk.store.outbox import Outbox
@@ -112,13 +112,9 @@ class SyncLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise KnownError("sync.busy", "another sync process is running for this terminal") from None
+        fd = try_flock(self.path)
+        if fd is None:
+            raise KnownError("sync.busy", "another sync process is running for this terminal")
         self._fd = fd
 
     def release(self) -> None:
