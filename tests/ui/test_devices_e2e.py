@@ -173,7 +173,8 @@ def test_a_card_that_cannot_be_read_is_explained_at_the_card_step(
                         == translate("device.idcard.removed", lang), timeout=15000)
         assert ui.journey.state is State.IDENTIFY  # place it again: the read then succeeds
         reader.insert_card("resident")
-        qtbot.waitUntil(lambda: ui.journey.state is State.FORM, timeout=15000)
+        # the view model gets the journey's snapshot through a queued signal: wait for that
+        qtbot.waitUntil(lambda: ui.session.property("screen") == "form", timeout=15000)
         assert not ui.session.property("error")
     finally:
         ui.close()

@@ -71,7 +71,7 @@ def test_the_gov_app_code_identifies_the_citizen_and_prefills_the_form(
         assert ui.journey.state is State.IDENTIFY
 
         _show(ui, qtbot, APP.token("citizen-1", audience=ui.config.terminal.code),
-              lambda: ui.journey.state is State.FORM)
+              lambda: ui.session.property("screen") == "form")  # the view model's snapshot
         assert not ui.session.property("error") and not ui.session.property("govAppChecking")
         person = simulated_card("resident")
         assert person.name in ui.journey.personal_values()
