@@ -31,7 +31,9 @@ kill -9 leaves the old file or the new one, never a mix), and changed only under
 * ``state.json`` — the app's side: the last-known-good overlay and the one before it, the trial
   (which overlay, how many starts), the last rollback and the last promotion. Promotion and
   rollback are each one atomic write of this file;
-* ``refused.json`` — the last refused document and why (cleared by the next valid one).
+* ``refused.json`` — the last refused document and why (cleared by the next valid one);
+* ``devices.json`` — the device baseline: which devices were healthy (and which required) under
+  the config last confirmed, as that run last published it.
 
 A document whose settings equal the running ones only relabels the good overlay (no restart).
 
@@ -39,7 +41,18 @@ A document whose settings equal the running ones only relabels the good overlay 
 with a pending overlay it first counts the start in ``state.json`` (fsynced), then validates and
 runs local file + pending *on trial*. Once READY is sent and the first screen is shown, the
 GUI-thread watchdog waits ``[remote_config] healthy_s`` with its event loop turning and calls
-:meth:`ConfigRuntime.confirm_started`: pending becomes last-known-good. If the app exits
+:meth:`ConfigRuntime.settle`: pending becomes last-known-good — unless a **required device that
+was healthy before the switch** is not healthy on trial (say a pushed printer port that nothing
+answers on). Then the trial is rolled back at once (recorded, logged and reported in the
+heartbeat like any rollback, reason ``required device(s) down on trial: …``) and the app
+restarts into the last-known-good config as soon as no citizen session is active. "Before" is
+the device baseline (``devices.json``) that every confirmed run (last-known-good or local file,
+or a trial once promoted) records from the health it publishes for the heartbeat
+(:class:`~kiosk.devices.health.HealthPublisher`) whenever that changes: a device already down
+then does not count, so one broken reader does not make every new config roll back. "On
+trial" is what the trial run has published by the deadline; a device not read yet (not polled,
+a camera waiting for its first frame) is waited for up to ``device_grace_s`` more, then counts
+as down. Without a baseline (none recorded yet) devices are not judged. If the app exits
 non-zero, is killed, hangs (the systemd watchdog kills it) or the overlay fails validation at
 start, the next start finds the counter at ``max_attempts`` and rolls back: the pending overlay
 is dropped, recorded as rolled back (log, heartbeat ``config_state``, ``kiosk diag``) and the app
@@ -76,9 +89,10 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kiosk.config import Config, apply_overlay
+from kiosk.devices.health import PublishedHealth, read_health_file
 from kiosk.errors import ConfigError
 from kiosk.maintenance import MaintenanceWindow, SessionFlag, maintenance_paths, parse_hhmm
-from kiosk.store.keyring_backend import atomic_write
+from kiosk.atomicfile import atomic_write
 from kiosk.sync.protocol import TerminalConfigDoc
 
 log = logging.getLogger(__name__)
@@ -270,6 +284,78 @@ class RunInfo:
         return self.overlay.etag if self.overlay is not None else ""
 
 
+@dataclasses.dataclass(frozen=True)
+class DeviceBaseline:
+    """Which devices were healthy (and which required) on the last confirmed run: the "before"
+    that a trial's devices are judged against. ``etag``: the config it ran on ("" for the local
+    file alone)."""
+
+    etag: str
+    healthy: frozenset[str]
+    required: frozenset[str]
+    at: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"etag": self.etag, "healthy": sorted(self.healthy), "required": sorted(self.required),
+                "at": self.at}
+
+    @classmethod
+    def from_json(cls, data: Any) -> DeviceBaseline:
+        if not isinstance(data, dict) or not isinstance(data.get("healthy"), list):
+            raise ValueError("not a device baseline")
+        return cls(str(data.get("etag", "")), frozenset(map(str, data["healthy"])),
+                   frozenset(map(str, data.get("required", ()))), str(data.get("at", "")))
+
+    @classmethod
+    def of(cls, etag: str, health: PublishedHealth, at: str = "") -> DeviceBaseline:
+        return cls(etag, health.healthy(), health.required, at)
+
+    def same_devices(self, other: DeviceBaseline) -> bool:
+        return (self.etag, self.healthy, self.required) == (other.etag, other.healthy, other.required)
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceCheck:
+    """A trial's required devices that were healthy before it: ``down`` (read, not usable, or
+    never published once the grace is over) and ``waiting`` (not read yet)."""
+
+    down: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    detail: str = ""  # "receipt_printer offline device.printer.offline" …
+
+    @property
+    def healthy(self) -> bool:
+        return not self.down and not self.waiting
+
+
+def check_trial_devices(before: DeviceBaseline | None, now: PublishedHealth | None, *,
+                        final: bool) -> DeviceCheck:
+    """Judge a trial's devices (pure). Only a device that is required on trial *and* was healthy
+    ``before`` counts; one that was down already does not. ``now`` None: the trial has not
+    published its health (yet). ``final``: the grace is over, what is not read yet is down."""
+    if before is None:
+        return DeviceCheck()  # nothing to compare with: devices are not judged
+    required = now.required if now is not None and now.required else before.required
+    watched = sorted(before.healthy & required)
+    if now is None:
+        if not watched:
+            return DeviceCheck()
+        return (DeviceCheck(tuple(watched), (), "device health not published on trial") if final
+                else DeviceCheck((), tuple(watched)))
+    down: list[str] = []
+    waiting: list[str] = []
+    detail: list[str] = []
+    for name in watched:
+        if now.usable(name):
+            continue
+        if now.undecided(name) and not final:
+            waiting.append(name)
+            continue
+        down.append(name)
+        detail.append(f"{name} {now.devices.get(name, 'not reported')}".strip())
+    return DeviceCheck(tuple(down), tuple(waiting), ", ".join(detail))
+
+
 # ---------------------------------------------------------------- the store
 class RemoteConfigStore:
     """The files of ``<data_dir>/remote-config`` (see the module docstring)."""
@@ -293,6 +379,10 @@ class RemoteConfigStore:
     @property
     def refused_path(self) -> Path:
         return self.dir / "refused.json"
+
+    @property
+    def baseline_path(self) -> Path:
+        return self.dir / "devices.json"
 
     def _stamp(self) -> str:
         return self._now().isoformat(timespec="seconds")
@@ -368,6 +458,25 @@ class RemoteConfigStore:
 
     def good(self) -> Overlay | None:
         return self._overlay(self.read_state(), "good")
+
+    def read_baseline(self) -> DeviceBaseline | None:
+        data = self._read_json(self.baseline_path)
+        try:
+            return None if data is None else DeviceBaseline.from_json(data)
+        except (ValueError, TypeError):
+            log.error("remote config devices.json is not a device baseline; ignored")
+            return None
+
+    def record_baseline(self, baseline: DeviceBaseline) -> bool:
+        """Keep the devices a confirmed run found healthy (written only when they changed)."""
+        current = self.read_baseline()
+        if current is not None and current.same_devices(baseline):
+            return False
+        with self._locked():
+            self._write_json(self.baseline_path, dataclasses.replace(baseline, at=self._stamp()).to_json())
+        log.info("device baseline for remote config trials: healthy %s", ", ".join(sorted(baseline.healthy))
+                 or "none")
+        return True
 
     # ------------------------------------------------------------------ the sync side
     def stage(self, content: Mapping[str, Any], etag: str, local: Config) -> str | None:
@@ -542,6 +651,17 @@ class RemoteConfigStore:
         log.info("remote config %s promoted to last-known-good after a healthy start", overlay.label)
         return True
 
+    def reject_trial(self, etag: str, reason: str) -> bool:
+        """Roll back the overlay on trial (``etag``) while it runs (its devices are not healthy);
+        False when it is not the one on trial any more."""
+        with self._locked():
+            state = self.read_state()
+            trial = state.get("trial") or {}
+            if trial.get("etag") != etag:
+                return False
+            self._rollback_locked(state, Overlay.from_json(trial["overlay"]), reason)
+        return True
+
     def release_attempt(self, etag: str) -> None:
         """A clean stop (exit 0) before promotion: that start does not count as a failure."""
         with self._locked():
@@ -597,12 +717,14 @@ class RemoteConfigStore:
         """Everything for ``kiosk config show --json`` and diagnostics (no personal data here)."""
         state = self.read_state()
         pending = self.read_pending()
+        baseline = self.read_baseline()
         return {
             "good": state.get("good"), "previous": state.get("previous"),
             "trial": _no_overlay(state.get("trial")),
             "pending": pending.to_json() if pending is not None else None,
             "rolled_back": state.get("rolled_back"), "promoted": state.get("promoted"),
             "refused": self.read_refused(),
+            "devices_before": baseline.to_json() if baseline is not None else None,
         }
 
     def summary(self) -> tuple[str, str, bool]:
@@ -638,35 +760,52 @@ def _no_overlay(trial: Any) -> Any:
 
 
 # ---------------------------------------------------------------- the running app
+Outcome = Literal["promoted", "rolled_back", "wait", "none"]
+
+
 class ConfigRuntime:
     """What the running ``kiosk run`` does about remote config, driven by the GUI-thread
-    watchdog: :meth:`confirm_started` after a healthy start (trial → last-known-good) and
-    :meth:`restart_due` on its ticks. Handed to the UI through :data:`ENV_VAR`
-    (:meth:`to_env` / :meth:`from_env`), like systemd's ``NOTIFY_SOCKET``."""
+    watchdog: :meth:`settle` after ``healthy_s`` (trial → last-known-good, or rolled back when
+    its devices are not healthy) and :meth:`restart_due` on its ticks (which also keeps the
+    device baseline of a confirmed run). Handed to the UI through :data:`ENV_VAR`
+    (:meth:`to_env` / :meth:`from_env`), like systemd's ``NOTIFY_SOCKET``.
+
+    ``health_dir``: where the app publishes its device health (the data directory; None: devices
+    are not judged and no baseline is kept)."""
 
     def __init__(self, store: RemoteConfigStore, run: RunInfo, *, healthy_s: float,
                  apply: str = "when_idle", window: MaintenanceWindow | None = None,
-                 session_flag: SessionFlag | None = None,
+                 session_flag: SessionFlag | None = None, health_dir: Path | None = None,
+                 device_grace_s: float = 60.0,
                  clock: Callable[[], float] = time.monotonic, now: Now = _utcnow,
-                 check_every_s: float = 5.0) -> None:
+                 wall: Callable[[], float] = time.time, check_every_s: float = 5.0) -> None:
         self.store = store
         self.run = run
         self.healthy_s = healthy_s
         self.apply = apply
         self.window = window or MaintenanceWindow()
         self.session_flag = session_flag
+        self.health_dir = health_dir
+        self.device_grace_s = device_grace_s
         self._clock = clock
         self._now = now
+        self._wall = wall
+        # a health file written before this process started is a predecessor's (killed -9)
+        self._started_wall = wall()
         self.check_every_s = check_every_s
         self._next_check = 0.0
+        self._grace_until: float | None = None
+        self._told_waiting = False
         self.confirmed = run.mode != "trial"
+        self.rolled_back = False
 
     @classmethod
     def for_run(cls, config: Config, store: RemoteConfigStore, run: RunInfo) -> ConfigRuntime:
         rc, m = config.remote_config, config.maintenance
         flag = SessionFlag(maintenance_paths(config.paths.data_dir)[1])
         return cls(store, run, healthy_s=rc.healthy_s, apply=rc.apply, session_flag=flag,
-                   window=MaintenanceWindow(parse_hhmm(m.window_start), parse_hhmm(m.window_end)))
+                   window=MaintenanceWindow(parse_hhmm(m.window_start), parse_hhmm(m.window_end)),
+                   health_dir=config.paths.data_dir)
 
     def to_env(self) -> str:
         flag = self.session_flag
@@ -676,6 +815,8 @@ class ConfigRuntime:
             "healthy_s": self.healthy_s, "apply": self.apply,
             "window": [self.window.start.strftime("%H:%M"), self.window.end.strftime("%H:%M")],
             "session_flag": str(flag.path) if flag is not None else None,
+            "health_dir": str(self.health_dir) if self.health_dir is not None else None,
+            "device_grace_s": self.device_grace_s,
         })
 
     @classmethod
@@ -689,8 +830,10 @@ class ConfigRuntime:
             run = RunInfo(data["mode"], overlay, int(data.get("attempt", 0)))
             flag = SessionFlag(Path(data["session_flag"])) if data.get("session_flag") else None
             window = MaintenanceWindow(*(parse_hhmm(t) for t in data["window"]))
+            health_dir = Path(data["health_dir"]) if data.get("health_dir") else None
             return cls(RemoteConfigStore(Path(data["dir"])), run, healthy_s=float(data["healthy_s"]),
-                       apply=str(data["apply"]), window=window, session_flag=flag)
+                       apply=str(data["apply"]), window=window, session_flag=flag, health_dir=health_dir,
+                       device_grace_s=float(data.get("device_grace_s", 60.0)))
         except (ValueError, KeyError, TypeError) as err:
             log.error("%s is malformed (%s); remote config promotion disabled", ENV_VAR, type(err).__name__)
             return None
@@ -699,28 +842,83 @@ class ConfigRuntime:
     def awaiting_confirmation(self) -> bool:
         return not self.confirmed
 
-    def confirm_started(self) -> bool:
-        """The UI is up and healthy: promote this run's trial overlay (once; False when there was
-        nothing to promote or it was decided otherwise meanwhile)."""
+    def published_health(self) -> PublishedHealth | None:
+        """This run's published device health; None before it published any."""
+        if self.health_dir is None:
+            return None
+        health = read_health_file(self.health_dir)
+        if health is None or health.at < self._started_wall - 1.0:  # a predecessor's file
+            return None
+        return health
+
+    def settle(self) -> Outcome:
+        """``healthy_s`` after READY (the UI up, its loop turning): promote this run's trial
+        overlay, or roll it back when a required device that was healthy before is not
+        (:func:`check_trial_devices`). ``wait``: a device is not read yet — ask again shortly
+        (after ``device_grace_s`` it counts as down). Decides once; ``none``: nothing to decide,
+        or it was decided otherwise meanwhile."""
         if self.confirmed:
-            return False
+            return "none"
+        if self.health_dir is not None:
+            now = self._clock()
+            if self._grace_until is None:
+                self._grace_until = now + self.device_grace_s
+            final = now >= self._grace_until
+            check = check_trial_devices(self.store.read_baseline(), self.published_health(), final=final)
+            if check.waiting:
+                if not self._told_waiting:
+                    self._told_waiting = True
+                    log.info("remote config on trial: waiting up to %.0f s for device(s) %s before deciding",
+                             self.device_grace_s, ", ".join(check.waiting))
+                return "wait"
+            if check.down:
+                self.confirmed = True
+                down = check.detail or ", ".join(check.down)
+                reason = f"required device(s) down on trial, healthy before: {down}"
+                self.rolled_back = self.store.reject_trial(self.run.etag, reason)
+                return "rolled_back" if self.rolled_back else "none"
         self.confirmed = True
-        return self.store.confirm(self.run.etag)
+        return "promoted" if self.store.confirm(self.run.etag) else "none"
+
+    def confirm_started(self) -> bool:
+        """:meth:`settle` for callers that only ask "promoted?"."""
+        return self.settle() == "promoted"
 
     def finish(self, exit_code: int) -> None:
         """``kiosk run`` is returning: a clean exit 0 before promotion does not count as a failure."""
         if not self.confirmed and exit_code == 0:
             self.store.release_attempt(self.run.etag)
 
+    def record_baseline(self) -> bool:
+        """A confirmed run (not a trial, nor one rolled back) keeps the devices it finds healthy
+        as the baseline for the next trial (:meth:`RemoteConfigStore.record_baseline`)."""
+        if not self.confirmed or self.rolled_back:
+            return False
+        health = self.published_health()
+        if health is None:
+            return False
+        return self.store.record_baseline(DeviceBaseline.of(self.run.etag, health))
+
     def restart_due(self) -> bool:
-        """Rate-limited: True when a newer overlay is staged, this run's trial is over, no session
-        is active and (``apply = "maintenance_window"``) the window is open."""
+        """Rate-limited: True when a newer overlay is staged (or this run's trial was rolled back),
+        this run's trial is over, no session is active and (``apply = "maintenance_window"``,
+        not for a rollback) the window is open. Keeps the device baseline on the way."""
         now = self._clock()
         if now < self._next_check or not self.confirmed:
             return False
         self._next_check = now + self.check_every_s
+        try:
+            self.record_baseline()
+        except OSError as err:  # the baseline is a help, not a reason to stop serving
+            log.warning("device baseline not recorded: %s", err.strerror or type(err).__name__)
+        if self.session_flag is not None and self.session_flag.is_active():
+            return False
+        if self.rolled_back:
+            log.info("restarting on the last-known-good config (remote config %s rolled back; no session "
+                     "active)", self.run.overlay.label if self.run.overlay is not None else "")
+            return True
         candidate = self.store.restart_candidate(self.run.etag)
-        if candidate is None or (self.session_flag is not None and self.session_flag.is_active()):
+        if candidate is None:
             return False
         if self.apply == "maintenance_window" and self.window.night_of(self._now().astimezone()) is None:
             return False

@@ -6,6 +6,7 @@ the journey's "is this device available?" (``unknown`` counts as down).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from kiosk.catalog.model import Device
-from kiosk.devices.status import DeviceState, DeviceStatus, StatusSource
+from kiosk.devices.status import STARTING_KEY, DeviceState, DeviceStatus, StatusSource
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,9 @@ class DeviceHealth:
         """``{name: "state reason"}`` for the heartbeat (no details: they may name paths)."""
         return {name: summarize(status) for name, status in self.snapshot().items()}
 
+    def required_names(self) -> list[str]:
+        return sorted(n for n, m in self.monitors.items() if m.required)
+
 
 def summarize(status: DeviceStatus) -> str:
     return f"{status.state.value} {status.reason}".strip()[:64]
@@ -218,7 +222,9 @@ HEALTH_FILE: Final = "health.json"
 class HealthPublisher:
     """Writes the app's device health to ``<data_dir>/health.json`` on every change and every
     ``refresh_s`` (so a reader can tell a dead app from a quiet one): ``kiosk sync`` runs in
-    another process and puts it in the heartbeat. Names, states and reason keys only."""
+    another process and puts it in the heartbeat, and a remote config on trial is judged by it
+    (:mod:`kiosk.remote_config`). Names, states, reason keys and which devices are required
+    only."""
 
     def __init__(self, health: DeviceHealth, data_dir: Path, *, refresh_s: float = 30.0,
                  wall: Callable[[], float] = time.time) -> None:
@@ -236,7 +242,8 @@ class HealthPublisher:
         self.write()
 
     def write(self) -> None:
-        body = {"at": self._wall(), "devices": self.health.summary()}
+        body = {"at": self._wall(), "devices": self.health.summary(),
+                "required": self.health.required_names()}
         data = json.dumps(body, sort_keys=True).encode("utf-8")
         with self._lock:
             try:
@@ -272,15 +279,59 @@ class HealthPublisher:
         self.path.unlink(missing_ok=True)  # no app: no health to report
 
 
+@dataclasses.dataclass(frozen=True)
+class PublishedHealth:
+    """What :class:`HealthPublisher` wrote: when (wall clock), each device's ``"state reason"``
+    and the names of the required ones."""
+
+    at: float
+    devices: dict[str, str]
+    required: frozenset[str]
+
+    def state(self, name: str) -> tuple[DeviceState, str] | None:
+        """``(state, reason key)`` of one device; None when it is not in the file."""
+        summary = self.devices.get(name)
+        if summary is None:
+            return None
+        state, _, reason = summary.partition(" ")
+        try:
+            return DeviceState(state), reason
+        except ValueError:
+            return DeviceState.UNKNOWN, reason
+
+    def usable(self, name: str) -> bool:
+        found = self.state(name)
+        return found is not None and found[0].usable
+
+    def undecided(self, name: str) -> bool:
+        """Not read yet: not polled since the start, or a camera waiting for its first frame."""
+        found = self.state(name)
+        return found is None or (found[0] is DeviceState.UNKNOWN
+                                 and found[1] in (NOT_POLLED.reason, STARTING_KEY))
+
+    def healthy(self) -> frozenset[str]:
+        return frozenset(n for n in self.devices if self.usable(n))
+
+
+def read_health_file(data_dir: Path) -> PublishedHealth | None:
+    """:class:`HealthPublisher`'s file as written; None without one (or a damaged one)."""
+    path = data_dir / HEALTH_FILE
+    try:
+        body = json.loads(path.read_bytes())
+        devices = {str(k)[:32]: str(v)[:64] for k, v in dict(body["devices"]).items()}
+        required = frozenset(str(n)[:32] for n in body.get("required", ()))
+        return PublishedHealth(float(body["at"]), devices, required)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        log.info("published device health unreadable: %s", type(err).__name__)
+        return None
+
+
 def read_published(data_dir: Path, *, wall: Callable[[], float] = time.time
                    ) -> tuple[dict[str, str], float] | None:
     """``(devices, age in seconds)`` from :class:`HealthPublisher`'s file; None without one."""
-    try:
-        body = json.loads((data_dir / HEALTH_FILE).read_bytes())
-        devices = {str(k)[:32]: str(v)[:64] for k, v in dict(body["devices"]).items()}
-        return devices, max(0.0, wall() - float(body["at"]))
-    except FileNotFoundError:
+    published = read_health_file(data_dir)
+    if published is None:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        log.info("published device health unreadable: %s", type(err).__name__)
-        return None
+    return published.devices, max(0.0, wall() - published.at)

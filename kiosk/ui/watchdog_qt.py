@@ -7,9 +7,11 @@ restarts the unit. ``READY=1`` once the window is shown, ``STOPPING=1`` on quit.
 
 Remote config (:mod:`kiosk.remote_config`): when ``kiosk run`` started on a config on trial,
 ``healthy_s`` after READY — the first screen shown, the event loop still turning — the trial is
-confirmed (promoted to last-known-good); and the ticks ask whether a newer staged config should
-be applied now (no session active), in which case the app quits with ``EXIT_RESTART`` and
-``kiosk run`` re-executes itself.
+settled: promoted to last-known-good, or rolled back when a required device that was healthy
+before the switch is not healthy on it (a device not read yet is asked about again each second,
+for a bounded grace). The ticks ask whether a newer staged config should be applied now, or the
+rolled-back trial left (no session active), in which case the app quits with ``EXIT_RESTART``
+and ``kiosk run`` re-executes itself.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class QtWatchdog(QObject):
 
     @Slot()
     def _confirm_config(self) -> None:
-        """``healthy_s`` after READY: promote the config on trial if the loop is still live."""
+        """``healthy_s`` after READY: settle the config on trial if the loop is still live
+        (promoted, or rolled back: the ticks then restart into the last-known-good one)."""
         runtime = self.config_runtime
         if runtime is None:
             return
@@ -67,7 +70,8 @@ class QtWatchdog(QObject):
             # is the systemd watchdog's to end, and then this start counts as failed)
             QTimer.singleShot(1000, self, self._confirm_config)
             return
-        runtime.confirm_started()
+        if runtime.settle() == "wait":  # a device not read yet: its grace is the runtime's
+            QTimer.singleShot(1000, self, self._confirm_config)
 
     def start(self) -> None:
         """Start ticking (the first tick right away, so the first ping need not wait)."""

@@ -28,6 +28,7 @@ import pytest
 from bench.sync_harness import REPO, BackOfficeProcess, wait_until
 from kiosk.backoffice.db import BackOfficeDB
 from kiosk.config import load_config
+from kiosk.devices.printer.simulated import EscPosSimulator, LoopbackPrinterServer
 from kiosk.remote_config import Overlay, RemoteConfigStore
 
 UI_START_S = 120  # a cold start of the real UI on a loaded 2-core machine, with margin
@@ -117,10 +118,12 @@ class Terminal:
     the demo profile also tries to start its own local back office on ``[sync] url``: that port
     is the back office process's, so it logs "demo back office not started" and runs without.)"""
 
-    def __init__(self, root: Path, backoffice: BackOfficeProcess, *, healthy_s: float) -> None:
+    def __init__(self, root: Path, backoffice: BackOfficeProcess, *, healthy_s: float,
+                 devices: str = "") -> None:
         self.root = root
         self.backoffice = backoffice
         self.config = root / "kiosk.toml"
+        self.devices = devices  # [devices.*] tables of the local file (default: the demo's simulators)
         secret = root / "secret" / "master.key"
         secret.parent.mkdir(parents=True, mode=0o700)
         secret.write_bytes(os.urandom(32))
@@ -147,7 +150,7 @@ connect_timeout_s = 5
 read_timeout_s = 20
 [remote_config]
 healthy_s = {healthy_s}
-""", encoding="utf-8")
+{self.devices}""", encoding="utf-8")
 
     def db(self) -> BackOfficeDB:
         return BackOfficeDB(self.backoffice.db_url)
@@ -292,6 +295,89 @@ def test_a_start_killed_before_promotion_is_rolled_back_and_the_kiosk_keeps_serv
     assert term.sync_once().returncode == 0
     pending = term.store().read_pending()
     assert pending is not None and pending.version == 3
+
+
+def test_a_config_that_breaks_a_required_device_is_rolled_back_but_one_down_before_does_not_block(
+        tmp_path: Path, backoffice: BackOfficeProcess, systemd: FakeSystemd,
+        kiosks: list[KioskProcess]) -> None:
+    # the terminal's receipt printer is a network ESC/POS printer (the simulator, on loopback in
+    # this process); its ID-card reader's serial port does not exist (down before any remote
+    # config: the real GA 467 driver fails to open it)
+    printer = LoopbackPrinterServer(EscPosSimulator())
+    printer.start()
+    try:
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            dead_port = probe.getsockname()[1]
+        devices = f"""[devices.receipt_printer]
+driver = "escpos_network"
+host = "127.0.0.1"
+port = {printer.port}
+timeout_s = 2
+[devices.idcard]
+driver = "ga467_serial"
+port = "{tmp_path / 'no-such-tty'}"
+"""
+        term = Terminal(tmp_path / "kiosk", backoffice, healthy_s=3, devices=devices)
+        kiosk = term.kiosk(systemd).start()
+        kiosks.append(kiosk)
+        kiosk.wait_ready(1)
+        pid = kiosk.proc.pid  # type: ignore[union-attr]
+
+        def baseline_has_printer() -> bool:
+            baseline = term.store().read_baseline()
+            return baseline is not None and "receipt_printer" in baseline.healthy
+
+        wait_until(baseline_has_printer, 60, interval=0.2, what="the running config's device baseline")
+        baseline = term.store().read_baseline()
+        assert baseline is not None and "id_card_reader" not in baseline.healthy
+        assert "id_card_reader" in baseline.required
+
+        # v1 points the printer at a dead port: valid by schema, staged, the kiosk restarts into it
+        broken = {"settings": {"devices": {"receipt_printer": {"port": dead_port}}}}
+        assert term.publish(broken).returncode == 0
+        assert term.sync_once().returncode == 0
+        pending = term.store().read_pending()
+        assert pending is not None and pending.version == 1
+        kiosk.wait_ready(2)
+        # healthy_s later the printer is offline on trial: rolled back, and a restart onto the local file
+        kiosk.wait_ready(3)
+        assert kiosk.alive() and kiosk.proc.pid == pid  # type: ignore[union-attr]
+        store = term.store()
+        rolled = store.read_state()["rolled_back"]
+        assert rolled["version"] == 1 and rolled["reason"] == (
+            "required device(s) down on trial, healthy before: "
+            "receipt_printer offline device.printer.offline")
+        assert store.read_pending() is None and store.good() is None
+        log = (tmp_path / "kiosk" / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+        assert "starting on remote config v1" in log and "promoted to last-known-good" not in log
+        assert "rolled back to the local config file: required device(s) down on trial" in log
+        assert "restarting on the last-known-good config" in log
+        # reported: the heartbeat (the staff pages flag it), `kiosk config show`
+        assert term.sync_once().returncode == 0
+        version, state = term.heartbeat_config()
+        assert version == "" and state.startswith("local; rolled back v1: required device(s) down on trial")
+        shown = run(kiosk_cmd(term.config, "config", "show"))
+        assert shown.returncode == 1 and "rolled back   v1" in shown.stdout
+        # the kiosk serves on the local file again: its printer answers (the published health)
+        wait_until(lambda: (term.root / "data" / "health.json").exists(), 60, interval=0.2,
+                   what="the restarted kiosk's device health")
+        wait_until(lambda: json.loads((term.root / "data" / "health.json").read_text())["devices"]
+                   .get("receipt_printer") == "ok", 60, interval=0.2, what="the printer answering again")
+
+        # v2 leaves the devices alone: promoted, although the reader is still down
+        assert term.publish({"settings": {"session": {"idle_timeout_s": 75}}}).returncode == 0
+        assert term.sync_once().returncode == 0
+        kiosk.wait_ready(4)
+
+        def promoted() -> bool:
+            good = term.store().good()
+            return good is not None and good.version == 2
+
+        wait_until(promoted, 60, interval=0.1, what="promotion with the reader down as before")
+        assert term.store().read_state()["rolled_back"]["version"] == 1 and kiosk.alive()
+    finally:
+        printer.stop_listening()
 
 
 def test_a_systemd_stop_during_a_trial_is_a_clean_exit_and_not_a_failed_start(

@@ -17,12 +17,20 @@ from kiosk.app import build_keyring, build_sync_worker
 from kiosk.backoffice.settings import BackOfficeSettings
 from kiosk.cli import main
 from kiosk.config import Config, load_config
+from kiosk.devices.health import DeviceHealth, HealthMonitor, HealthPublisher, PublishedHealth
+from kiosk.devices.offline import UnavailableDevice
+from kiosk.devices.printer import build_receipt_printer
+from kiosk.devices.printer.simulated import EscPosSimulator, LoopbackPrinterServer
+from kiosk.devices.status import STARTING_KEY, DeviceState, DeviceStatus
 from kiosk.maintenance import MaintenanceWindow, SessionFlag
 from kiosk.remote_config import (
     ENV_VAR,
     ConfigRuntime,
+    DeviceBaseline,
+    DeviceCheck,
     RemoteConfigStore,
     check_settings,
+    check_trial_devices,
     diagnostic_check,
 )
 from kiosk.sync.protocol import document_etag
@@ -275,6 +283,7 @@ def test_runtime_travels_through_the_environment(store: RemoteConfigStore, local
     back = ConfigRuntime.from_env({ENV_VAR: runtime.to_env()})
     assert back is not None and back.run == run and back.healthy_s == local.remote_config.healthy_s
     assert back.session_flag is not None and back.session_flag.path == local.paths.data_dir / "session.active"
+    assert back.health_dir == local.paths.data_dir
     assert ConfigRuntime.from_env({}) is None
     assert back.confirm_started() and store.good() == run.overlay
 
@@ -395,3 +404,198 @@ def test_a_start_that_cannot_count_its_trial_does_not_try_the_pending_config(
     assert config.session.idle_timeout_s == 60
     assert store.read_state().get("trial") is None
     assert any("starting without trying a pending config" in m for m in expect_logs.messages())
+
+
+# ---------------------------------------------------------------- devices on trial
+REQUIRED = frozenset({"receipt_printer", "id_card_reader", "camera", "disk"})
+
+
+def test_a_trial_is_judged_by_the_required_devices_that_were_healthy_before_it() -> None:
+    # before the switch the reader was down already (a broken cable): it must not count
+    before = DeviceBaseline("", frozenset({"receipt_printer", "camera", "disk", "a4_printer"}), REQUIRED)
+
+    def now(**changed: str) -> PublishedHealth:
+        devices = {"receipt_printer": "ok", "id_card_reader": "offline device.idcard.offline",
+                   "camera": "ok", "disk": "ok", "a4_printer": "ok"}
+        return PublishedHealth(0.0, {**devices, **changed}, REQUIRED)
+
+    assert check_trial_devices(before, now(), final=False).healthy  # the reader was down before
+    assert check_trial_devices(before, now(receipt_printer="paper_low device.printer.paper_low"),
+                               final=True).healthy  # still usable
+    broken = check_trial_devices(before, now(receipt_printer="offline device.printer.offline"), final=False)
+    assert broken == DeviceCheck(("receipt_printer",), (), "receipt_printer offline device.printer.offline")
+    # an optional device (the A4 printer) that breaks does not count
+    assert check_trial_devices(before, now(a4_printer="offline device.printer.offline"), final=True).healthy
+    # a device the trial made optional does not count either; "required" is the trial's
+    relaxed = PublishedHealth(0.0, {"receipt_printer": "offline x", "camera": "ok", "disk": "ok"},
+                              frozenset({"camera", "disk"}))
+    assert check_trial_devices(before, relaxed, final=True).healthy
+    # not read yet: waited for, then down once the grace is over
+    starting = now(camera=f"unknown {STARTING_KEY}", disk="unknown device.not_polled")
+    assert check_trial_devices(before, starting, final=False) == DeviceCheck((), ("camera", "disk"))
+    late = check_trial_devices(before, starting, final=True)
+    assert late.down == ("camera", "disk") and late.detail.startswith("camera unknown device.starting")
+    # a status timeout is an answer (unknown, not usable): down without waiting
+    assert check_trial_devices(before, now(camera="unknown device.status_timeout"), final=False
+                               ).down == ("camera",)
+    # nothing published by the trial yet: waited for, then down
+    assert check_trial_devices(before, None, final=False).waiting == ("camera", "disk", "receipt_printer")
+    assert check_trial_devices(before, None, final=True).detail == "device health not published on trial"
+    # without a baseline devices are not judged; with nothing healthy before, nothing counts
+    assert check_trial_devices(None, now(receipt_printer="offline x"), final=True).healthy
+    assert check_trial_devices(DeviceBaseline("", frozenset(), REQUIRED), None, final=True).healthy
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Running:
+    """What ``kiosk run`` keeps of its devices for this test: the real receipt-printer driver
+    built from the (effective) config, a reader that could not be opened (the app's
+    UnavailableDevice), their monitors, and the health publisher the heartbeat reads."""
+
+    def __init__(self, config: Config) -> None:
+        self.printer, _ = build_receipt_printer(config.devices.receipt_printer, config.paths.data_dir)
+        reader = UnavailableDevice("device.idcard.offline", "/dev/ttyUSB9: no such port")
+        self.health = DeviceHealth({
+            "receipt_printer": HealthMonitor("receipt_printer", self.printer, timeout_s=3),
+            "id_card_reader": HealthMonitor("id_card_reader", reader),
+        })
+        self.publisher = HealthPublisher(self.health, config.paths.data_dir)
+        self.health.poll_all()  # changes: published
+
+    def stop(self) -> None:
+        self.publisher.stop()
+        self.printer.close()
+
+
+@pytest.fixture
+def printer_server() -> Iterator[LoopbackPrinterServer]:
+    server = LoopbackPrinterServer(EscPosSimulator())
+    server.start()
+    yield server
+    server.stop_listening()
+
+
+def test_a_trial_that_breaks_a_required_device_is_rolled_back_and_one_down_before_does_not_block(
+        tmp_config_file: Path, tmp_path: Path, printer_server: LoopbackPrinterServer,
+        expect_logs: LogCollector) -> None:
+    with tmp_config_file.open("a", encoding="utf-8") as fh:
+        fh.write(f'[devices.receipt_printer]\ndriver = "escpos_network"\nhost = "127.0.0.1"\n'
+                 f"port = {printer_server.port}\ntimeout_s = 2\n")
+    local = load_config(tmp_config_file)
+    store = RemoteConfigStore.for_config(local)
+    flag = SessionFlag(tmp_path / "session.active")
+
+    def runtime(run: Any) -> ConfigRuntime:
+        return ConfigRuntime(store, run, healthy_s=1, health_dir=local.paths.data_dir, session_flag=flag,
+                             check_every_s=0)
+
+    # the running terminal (local file): printer answering, reader down; its ticks keep the baseline
+    config, run = store.load_for_run(local)
+    first = runtime(run)
+    running = _Running(config)
+    assert running.health.summary()["receipt_printer"] == "ok"
+    assert not first.restart_due()
+    baseline = store.read_baseline()
+    assert baseline is not None and baseline.healthy == {"receipt_printer"}
+    assert baseline.required == {"receipt_printer", "id_card_reader"}
+    # a pushed config points the printer at a port nothing answers on: staged, the app restarts
+    assert stage(store, local, doc(1, devices={"receipt_printer": {"port": _free_port()}})) is None
+    assert first.restart_due()
+    running.stop()
+
+    config, run = store.load_for_run(local)
+    assert run.mode == "trial" and config.devices.receipt_printer.port != printer_server.port  # type: ignore[union-attr]
+    trial = runtime(run)
+    running = _Running(config)
+    assert running.health.summary()["receipt_printer"] == "offline device.printer.offline"
+    assert trial.settle() == "rolled_back" and trial.settle() == "none"
+    rolled = store.read_state()["rolled_back"]
+    assert rolled["version"] == 1 and rolled["reason"] == (
+        "required device(s) down on trial, healthy before: receipt_printer offline device.printer.offline")
+    assert store.read_pending() is None and store.good() is None
+    assert any("rolled back to the local config file: required device(s) down" in m
+               for m in expect_logs.messages())
+    _, state, warn = store.summary()  # the heartbeat's config_state
+    assert warn and state.startswith("local; rolled back v1: required device(s) down on trial")
+    # the rolled-back run keeps no baseline, and restarts onto the good config when idle
+    assert not trial.record_baseline() and store.read_baseline() == baseline
+    flag.set_active(True)
+    assert not trial.restart_due()
+    flag.set_active(False)
+    assert trial.restart_due()
+    running.stop()
+    config, run = store.load_for_run(local)
+    assert run.mode == "local" and config == local
+
+    # a config that leaves the printer alone is promoted although the reader is still down
+    assert stage(store, local, doc(2, session={"idle_timeout_s": 75})) is None
+    config, run = store.load_for_run(local)
+    assert run.mode == "trial"
+    trial = runtime(run)
+    running = _Running(config)
+    assert trial.settle() == "promoted"
+    good = store.good()
+    assert good is not None and good.version == 2
+    running.stop()
+
+
+class _Scripted:
+    def __init__(self, status: DeviceStatus) -> None:
+        self.current = status
+
+    def status(self) -> DeviceStatus:
+        return self.current
+
+
+def test_a_device_not_read_yet_is_waited_for_within_a_grace_then_counts_as_down(
+        store: RemoteConfigStore, local: Config, expect_logs: LogCollector) -> None:
+    data_dir = local.paths.data_dir
+    camera = _Scripted(DeviceStatus(DeviceState.OK))
+    health = DeviceHealth({"camera": HealthMonitor("camera", camera)})
+    publisher = HealthPublisher(health, data_dir)
+    health.poll_all()
+    clock = [0.0]
+    _, run = store.load_for_run(local)
+    ConfigRuntime(store, run, healthy_s=1, health_dir=data_dir).record_baseline()
+    assert store.read_baseline() is not None
+    publisher.stop()
+
+    stage(store, local, doc(1, session={"idle_timeout_s": 60}))
+    _, run = store.load_for_run(local)
+    trial = ConfigRuntime(store, run, healthy_s=1, health_dir=data_dir, device_grace_s=30,
+                          clock=lambda: clock[0])
+    assert trial.settle() == "wait"  # the trial has published nothing yet
+    (data_dir / "health.json").write_text(json.dumps({  # a killed predecessor's file is not this run's
+        "at": trial._started_wall - 120, "devices": {"camera": "ok"}, "required": ["camera"]}))
+    assert trial.settle() == "wait"
+    camera.current = DeviceStatus(DeviceState.UNKNOWN, STARTING_KEY, "no frame yet")
+    publisher = HealthPublisher(health, data_dir)
+    health.poll_all()
+    clock[0] = 29.0
+    assert trial.settle() == "wait" and trial.awaiting_confirmation
+    clock[0] = 30.0
+    assert trial.settle() == "rolled_back"
+    assert "camera unknown device.starting" in store.read_state()["rolled_back"]["reason"]
+    publisher.stop()
+
+    # and one that comes up within the grace is promoted
+    stage(store, local, doc(2, session={"idle_timeout_s": 61}))
+    _, run = store.load_for_run(local)
+    clock[0] = 0.0
+    trial = ConfigRuntime(store, run, healthy_s=1, health_dir=data_dir, device_grace_s=30,
+                          clock=lambda: clock[0])
+    publisher = HealthPublisher(health, data_dir)
+    health.poll_all()
+    assert trial.settle() == "wait"
+    camera.current = DeviceStatus(DeviceState.OK)
+    health.poll_all()
+    clock[0] = 5.0
+    assert trial.settle() == "promoted"
+    publisher.stop()
