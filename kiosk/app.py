@@ -12,37 +12,44 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import keyring as keyring_lib
-
 from kiosk.catalog import DEFAULT_CATALOG_DIR, Catalog, CatalogError, load_catalog
 from kiosk.config import Config
 from kiosk.devices.health import DeviceHealth, HealthMonitor
 from kiosk.devices.offline import UnavailableDevice
 from kiosk.devices.status import DeviceError
 from kiosk.log import RingBufferHandler, SessionSecrets, setup_logging
-from kiosk.remote_config import RemoteConfigStore
-from kiosk.store.crypto import DataKey, KeyringLike, load_or_create_data_key
-from kiosk.store.keyring_backend import KioskFileKeyring, load_master_secret
-from kiosk.store.outbox import Outbox
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
+    from kiosk.store.crypto import DataKey, KeyringLike
+    from kiosk.store.outbox import Outbox
     from kiosk.sync.protocol import TerminalConfigDoc
     from kiosk.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
 
+# The keyring, the store (SQLite's stack, numpy) and the remote-config store are imported
+# where they are used, not with this module: the kiosk opens them after its first frame.
+
+
 def build_keyring(config: Config) -> KeyringLike:
     if config.keyring.backend == "system":
+        import keyring as keyring_lib
+
         backend: Any = keyring_lib.get_keyring()
         return backend  # type: ignore[no-any-return]
+    from kiosk.store.keyring_backend import KioskFileKeyring, load_master_secret
+
     secret = load_master_secret(config.keyring.credential_name, config.keyring.master_secret_file)
     return KioskFileKeyring(config.keyring.file, secret)
 
 
 def open_outbox(config: Config, keyring: KeyringLike | None = None, *, sweep: bool = True) -> Outbox:
+    from kiosk.store.crypto import load_or_create_data_key
+    from kiosk.store.outbox import Outbox
+
     ring = keyring if keyring is not None else build_keyring(config)
 
     def key_provider(create: bool) -> DataKey:
@@ -89,12 +96,19 @@ class Core:
         self.outbox.close()
 
 
-def build_core(config: Config, *, log_to_stderr: bool = True) -> Core:
+def start_logging(config: Config, *, log_to_stderr: bool = True) -> tuple[SessionSecrets, RingBufferHandler]:
+    """The redacting log setup (first thing at start): the session's secrets to mask and the
+    ring of recent lines the diagnostics screen shows."""
     secrets = SessionSecrets()
     ring = setup_logging(
         config.logging.level, config.paths.log_file, secrets=secrets, stream=log_to_stderr
     )
     log.info("terminal %s starting (profile %s)", config.terminal.id, config.profile)
+    return secrets, ring
+
+
+def build_core(config: Config, *, log_to_stderr: bool = True) -> Core:
+    secrets, ring = start_logging(config, log_to_stderr=log_to_stderr)
     outbox = open_outbox(config)
     catalog = open_catalog(config)
     return Core(config=config, secrets=secrets, ring=ring, outbox=outbox, catalog=catalog)
@@ -150,6 +164,7 @@ def build_sync_worker(
     Raises ``sync.not_enrolled`` when the terminal has no credential yet (``kiosk enroll``).
     """
     from kiosk.errors import KnownError
+    from kiosk.remote_config import RemoteConfigStore
     from kiosk.sync.credentials import load_credentials
     from kiosk.sync.worker import SyncWorker
 

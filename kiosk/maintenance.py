@@ -31,12 +31,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, cast
 
+from kiosk.atomicfile import atomic_write
 from kiosk.locks import try_flock
-from kiosk.store.keyring_backend import atomic_write
-from kiosk.store.outbox import Outbox
 
 if TYPE_CHECKING:
     from kiosk.config import Config
+    from kiosk.store.outbox import Outbox
 
 log = logging.getLogger(__name__)
 

@@ -88,11 +88,11 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from kiosk.atomicfile import atomic_write
 from kiosk.config import Config, apply_overlay
 from kiosk.devices.health import PublishedHealth, read_health_file
 from kiosk.errors import ConfigError
 from kiosk.maintenance import MaintenanceWindow, SessionFlag, maintenance_paths, parse_hhmm
-from kiosk.atomicfile import atomic_write
 from kiosk.sync.protocol import TerminalConfigDoc
 
 log = logging.getLogger(__name__)

@@ -39,9 +39,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from kiosk.admin.audit import AuditLog
+from kiosk.atomicfile import atomic_write
 from kiosk.errors import KnownError
 from kiosk.store.crypto import SERVICE, KeyringLike
-from kiosk.store.keyring_backend import atomic_write
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import uvicorn
 
+from kiosk.atomicfile import atomic_write
 from kiosk.backoffice.app import create_app
 from kiosk.backoffice.settings import BackOfficeSettings
-from kiosk.store.keyring_backend import atomic_write
 
 log = logging.getLogger(__name__)
 

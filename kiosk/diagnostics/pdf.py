@@ -14,10 +14,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from kiosk.atomicfile import atomic_write
 from kiosk.diagnostics.report import DiagReport, Level
 from kiosk.log import SessionSecrets, redact
 from kiosk.receipts.pdf import register_cjk_font
-from kiosk.store.keyring_backend import atomic_write
 
 TITLE = "终端诊断报告 Terminal diagnostics report"
 _LEVEL_TEXT = {Level.OK: "正常 ok", Level.WARN: "注意 warn", Level.FAIL: "故障 FAIL", Level.SKIPPED: "未检 -"}

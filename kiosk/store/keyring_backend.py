@@ -15,7 +15,6 @@ live in an encrypted file. We reuse keyrings.alt's file storage (INI file, escap
 from __future__ import annotations
 
 import configparser
-import contextlib
 import hashlib
 import io
 import logging
@@ -26,36 +25,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyrings.alt.file_base import Keyring
 
+from kiosk.atomicfile import atomic_write
 from kiosk.errors import KnownError
 
 log = logging.getLogger(__name__)
 
 _NONCE = 12
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(path.parent)
 
 
 def load_master_secret(credential_name: str, fallback_file: Path) -> bytes:

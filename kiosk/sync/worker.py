@@ -44,12 +44,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from kiosk import __version__
+from kiosk.atomicfile import atomic_write
 from kiosk.catalog import Catalog, CatalogError, parse_catalog
 from kiosk.config import SyncConfig
 from kiosk.devices.health import read_published
 from kiosk.errors import KioskError, KnownError
 from kiosk.locks import try_flock
-from kiosk.store.keyring_backend import atomic_write
 from kiosk.store.models import SubmissionRow
 from kiosk.store.outbox import Outbox
 from kiosk.sync.backoff import Backoff

@@ -113,16 +113,19 @@ class JourneyBridge(QObject):
 
     # ------------------------------------------------------------------ start-up work
 
-    def in_background(self, name: str, work: Callable[[], Any],
-                      done: Callable[[Any], object]) -> threading.Thread:
+    def in_background(self, name: str, work: Callable[[], Any], done: Callable[[Any], object],
+                      failed: Callable[[Exception], object] | None = None) -> threading.Thread:
         """``work()`` on a new thread ``name``; ``done(result)`` on the GUI thread. An error
-        in ``work`` is logged and takes the terminal out of service (``unexpected``)."""
+        in ``work`` is logged and takes the terminal out of service (``unexpected``); then
+        ``failed(error)`` runs on the GUI thread, if given."""
         def run() -> None:
             try:
                 result = work()
-            except Exception:
+            except Exception as err:
                 log.exception("%s failed", name)
                 self.deliver_out_of_service("unexpected")
+                if failed is not None:
+                    self._backgroundDone.emit(failed, err)
                 return
             self._backgroundDone.emit(done, result)
 

@@ -15,11 +15,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.app import Devices, build_core, build_keyring, open_devices, signed_client_for
+from kiosk.app import (
+    Core,
+    Devices,
+    build_keyring,
+    open_catalog,
+    open_devices,
+    open_outbox,
+    signed_client_for,
+    start_logging,
+)
 from kiosk.config import Config, load_config
 from kiosk.journey import Clock, DeviceAvailability, FakeClock, Journey, SystemClock
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from kiosk.catalog.model import IdKind
+    from kiosk.store.models import NewSubmission, Receipt, SubmissionRow
+    from kiosk.store.outbox import Outbox
     from kiosk.ui.bridge import JourneyBridge
 
 __all__ = ["run_kiosk"]
@@ -28,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _FATAL_EXIT_MS = 8000
 _START_AFTER_MS = 2000  # devices open after the first frame, or after this at the latest
+_STORE_WAIT_S = 60.0  # a store call before the store is open waits at most this long
 
 
 class _BackOffice:
@@ -84,10 +99,59 @@ class _LateDevices:
         return health is not None and bool(health.available(device))
 
 
+class _LateOutbox:
+    """The journey's and the window's outbox until the store is open. Opening it (the data key
+    from the keyring, SQLite's stack, sqlite-utils' numpy import, the schema check) takes
+    ~0.3 s, so the kiosk does it on the start-up thread after its first frame. The attract
+    screen makes no store call; one made before the store is open (a citizen faster than the
+    start-up) waits for it. The live-settings poll does not wait: no settings until then."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._outbox: Outbox | None = None
+        self._error: BaseException | None = None
+
+    def resolve(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._ready.set()
+
+    def fail(self, error: BaseException) -> None:
+        self._error = error
+        self._ready.set()
+
+    def _open(self) -> Outbox:
+        if not self._ready.wait(_STORE_WAIT_S):
+            from kiosk.errors import StoreError
+
+            raise StoreError("store.not_found", "the store is still opening")
+        if self._outbox is None:
+            raise RuntimeError("the store could not be opened") from self._error
+        return self._outbox
+
+    # OutboxPort and OwnerVerifier (kiosk.journey.ports)
+    def enqueue(self, submission: NewSubmission) -> Receipt:
+        return self._open().enqueue(submission)
+
+    def find_by_tracking(self, tracking_no: str) -> SubmissionRow | None:
+        return self._open().find_by_tracking(tracking_no)
+
+    def set_rating(self, uuid: str, level: int, reasons: Sequence[str]) -> None:
+        self._open().set_rating(uuid, level, reasons)
+
+    def owner_matches(self, uuid: str, id_kind: IdKind, id_number: str) -> bool:
+        return self._open().owner_matches(uuid, id_kind, id_number)
+
+    # kiosk.sync.live.read_live
+    def get_meta(self, key: str) -> str | None:
+        outbox = self._outbox
+        return outbox.get_meta(key) if outbox is not None else None
+
+
 @dataclasses.dataclass
 class _Started:
     """What ``run_kiosk``'s start-up thread opened (each closed at exit, if it got that far)."""
 
+    core: Core | None = None
     hardware: Devices | None = None
     link: Any = None  # kiosk.ui.devices.DeviceLink
     output: Any = None  # kiosk.ui.devices.ReceiptOutput
@@ -122,7 +186,8 @@ def _exit_after_first_frame(app: Any, window: Any) -> None:
     def swapped() -> None:
         if window.session.screen == "attract":
             window.view.frameSwapped.disconnect(swapped)
-            sys.stdout.write(f"KIOSK_FIRST_FRAME {time.monotonic():.6f}\n")
+            # the monotonic time, then the CPU seconds the process had used by then
+            sys.stdout.write(f"KIOSK_FIRST_FRAME {time.monotonic():.6f} {time.process_time():.3f}\n")
             sys.stdout.flush()
             app.exit(0)
 
@@ -166,16 +231,17 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         log.warning("translations could not be compiled: %s", err)
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     assert isinstance(app, QGuiApplication)  # noqa: S101 - a widgets app is one too
-    core = build_core(config, log_to_stderr=script is None)
+    secrets, ring = start_logging(config, log_to_stderr=script is None)
+    catalog = open_catalog(config)  # the attract screen shows its highlights
+    store = _LateOutbox()  # opened on the start-up thread, after the first frame
     late = _LateDevices()
     started = _Started()
     window: KioskWindow | None = None
     try:
         clock: Clock = FakeClock(SystemClock().now()) if script is not None else SystemClock()
-        journey = Journey(config=config, catalog=core.catalog, outbox=core.outbox, clock=clock,
-                          devices=devices or late, secrets=core.secrets,
-                          owner_verifier=core.outbox)
-        window = KioskWindow(app, config=config, journey=journey, outbox=core.outbox,
+        journey = Journey(config=config, catalog=catalog, outbox=store, clock=clock,
+                          devices=devices or late, secrets=secrets, owner_verifier=store)
+        window = KioskWindow(app, config=config, journey=journey, outbox=store,
                              page_source=_synthetic_page, orientation=orientation,  # type: ignore[arg-type]
                              tick_ms=0 if script is not None else 1000,
                              speak=None if script is not None else TextToSpeech())
@@ -185,17 +251,28 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             config.profile == "demo" and script is None)
 
         def start_up() -> _Started:
-            """On the ``kiosk-start`` thread, after the first frame was asked for: the devices
-            (opening ports, the simulators' channels), their first health polls, the admin
-            services (keyring, PIN file, link test) and the demo's back office. Until it is
-            done the attract screen shows, devices count as not polled yet (unknown = down,
-            DeviceLink.required_down: not out of service) and admin mode waits."""
+            """On the ``kiosk-start`` thread, after the first frame was asked for: the store
+            (:class:`_LateOutbox`), the devices (opening ports, the simulators' channels),
+            their first health polls, the admin services (keyring, PIN file, link test) and
+            the demo's back office. Until it is done the attract screen shows, devices count
+            as not polled yet (unknown = down, DeviceLink.required_down: not out of service)
+            and admin mode waits. A store that cannot open (a damaged database, the data key
+            gone from the keyring) takes the terminal out of service and the app exits
+            non-zero (``failed``)."""
             from kiosk.identity.govapp import GovAppIdentifier
             from kiosk.receipts.keys import ReceiptKeys
             from kiosk.sync.staff_call import StaffCall
             from kiosk.ui.devices import DeviceLink, ReceiptOutput
             from kiosk.ui.models.admin import services_for
 
+            try:
+                outbox = open_outbox(config)
+            except BaseException as err:
+                store.fail(err)
+                raise
+            started.core = core = Core(config=config, secrets=secrets, ring=ring, outbox=outbox,
+                                       catalog=catalog)
+            store.resolve(outbox)
             if devices is None:
                 started.hardware = hardware = open_devices(config, strict=False)
                 started.link = DeviceLink(hardware)
@@ -229,12 +306,12 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             window.admin.set_services(done.services)
             window.session.attach_gov_app(done.gov_app)
             window.session.attach_staff_call(done.staff_call)
-            if script is None:  # disk monitor, device health for kiosk sync, nightly maintenance
-                from kiosk.app import open_catalog
+            if script is None and done.core is not None:
+                # disk monitor, device health for kiosk sync, nightly maintenance
                 from kiosk.diagnostics.runtime import AppOperations
 
                 done.ops = AppOperations(
-                    config, core.outbox, journey,
+                    config, done.core.outbox, journey,
                     health=done.hardware.health if done.hardware is not None else None,
                     refresh_catalog=window.admin.catalog_refresher(lambda: open_catalog(config))
                 ).start()
@@ -272,8 +349,10 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             return failures
         # an unexpected error: the out-of-service screen, then a non-zero exit so that systemd
         # restarts the kiosk (DESIGN §6)
-        window.session.fatal.connect(lambda _key: QTimer.singleShot(_FATAL_EXIT_MS,
-                                                                    lambda: app.exit(70)))
+        def exit_soon(*_why: object) -> None:
+            QTimer.singleShot(_FATAL_EXIT_MS, lambda: app.exit(70))
+
+        window.session.fatal.connect(exit_soon)
         # systemd's watchdog, ticked on the GUI thread: a frozen event loop gets restarted
         watchdog = QtWatchdog(Watchdog.from_env())
         watchdog.start()
@@ -291,7 +370,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             assert window is not None  # noqa: S101
             if started.thread is None:
                 window.view.frameSwapped.disconnect(begin)
-                started.thread = window.bridge.in_background("kiosk-start", start_up, serve)
+                started.thread = window.bridge.in_background("kiosk-start", start_up, serve,
+                                                             failed=exit_soon)
 
         window.view.frameSwapped.connect(begin)
         QTimer.singleShot(_START_AFTER_MS, begin)  # a window that is never exposed
@@ -310,7 +390,8 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             started.back.stop()
         if started.hardware is not None:
             started.hardware.close()
-        core.close()
+        if started.core is not None:
+            started.core.close()
 
 
 def main(argv: list[str] | None = None) -> int:

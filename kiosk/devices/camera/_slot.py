@@ -6,11 +6,14 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from kiosk.devices.camera.port import Frame, Image
+from kiosk.devices.camera.port import Frame
+
+if TYPE_CHECKING:
+    from kiosk.devices.camera.port import Image
 
 Health = Literal["none", "starting", "ok", "frozen", "stalled"]
 

@@ -19,13 +19,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import numpy as np
 
 from kiosk.devices.camera._slot import FrameSlot
-from kiosk.devices.camera.port import FROZEN_KEY, OFFLINE_KEY, Frame, Image
+from kiosk.devices.camera.port import FROZEN_KEY, OFFLINE_KEY, Frame
+
+if TYPE_CHECKING:
+    from kiosk.devices.camera.port import Image
 from kiosk.devices.config import FileCameraConfig
 from kiosk.devices.status import OK, STARTING_KEY, DeviceOffline, DeviceState, DeviceStatus
 

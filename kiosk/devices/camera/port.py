@@ -8,17 +8,18 @@ arrives (or the timeout passes). Frames are BGR ``uint8`` arrays; treat them as 
 from __future__ import annotations
 
 import dataclasses
-from typing import Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.devices.status import DeviceStatus
 
+if TYPE_CHECKING:  # numpy loads with the drivers, not with the port's constants (first frame)
+    import numpy as np
+    import numpy.typing as npt
+
+    Image = npt.NDArray[np.uint8]
+
 OFFLINE_KEY = "device.camera.offline"
 FROZEN_KEY = "device.camera.frozen"
-
-Image = npt.NDArray[np.uint8]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False)
