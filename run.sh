@@ -51,6 +51,10 @@ setup() {
     install_python
     # Qt Linguist .ts → .qm (build outputs, not committed)
     "$VENV/bin/python" -m kiosk.ui.i18n build
+    # byte-code, as pip compiles a terminal's (non-editable) install: the editable install is
+    # not compiled, and where PYTHONDONTWRITEBYTECODE is set every start would compile ~100
+    # modules again (~0.3 s of the cold start); incremental, so cheap when nothing changed
+    "$VENV/bin/python" -m compileall -q -j 0 kiosk
 }
 
 cmd=${1:-demo}

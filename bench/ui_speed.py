@@ -7,7 +7,9 @@ plain baseline measured in the same run.
 1. Cold start: fresh subprocesses (offscreen, software Qt Quick), from just before ``Popen`` to
    the first frame swapped. Baseline: a bare QQuickView with the virtual keyboard's InputPanel.
    Ours: ``python -m kiosk.ui.run`` with ``KIOSK_EXIT_AFTER_FIRST_FRAME=1`` (the attract screen)
-   on a temporary demo config (one untimed warm-up run each: an installed kiosk's data exists).
+   on a temporary demo config (one untimed warm-up run each: an installed kiosk's data exists),
+   with the ``kiosk`` package byte-compiled first, as pip compiles a terminal's install
+   (``./run.sh setup`` does the same for the editable one).
    Both processes read ``time.monotonic()`` (CLOCK_MONOTONIC, system-wide on Linux).
 2. GUI stall: in-process, the real UI over the simulated devices; a 1 ms precise QTimer on the
    GUI thread records the gap between ticks — with nothing running (bare event loop, then the
@@ -98,8 +100,11 @@ def _free_port() -> int:
 
 
 def cold_start(root: Path, runs: int) -> dict[str, list[float]]:
+    import compileall
+
     from tests.ui.harness import write_config
 
+    compileall.compile_dir(REPO / "kiosk", quiet=1)  # up-to-date files are skipped
     qml = root / "baseline.qml"
     qml.write_text(_BASELINE_QML, encoding="utf-8")
     kiosk_dir = root / "kiosk"
