@@ -499,6 +499,58 @@ def test_terminals_page_shows_heartbeat_health(client: TestClient, db: BackOffic
     assert page.index("T-SILENT") < page.index("T-ONE")  # alerts first
 
 
+def _row(page: str, terminal_id: str) -> str:
+    """The terminals table's row of one terminal."""
+    [row] = [r for r in re.findall(r'<tr class="health-\w+">.*?</tr>', page, re.S)
+             if f"<strong>{terminal_id}</strong>" in r]
+    return str(row)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_terminals_page_shows_the_sync_and_device_health_ages_with_a_stale_warning(
+        client: TestClient, db: BackOfficeDB, term: Terminal, clock: StepClock) -> None:
+    base = {"sent_at": "2026-11-25T09:30:00+00:00", "app_version": "0.1.0", "queue_depth": 0,
+            "disk_free_bytes": 50 * 2**30}
+    # the app publishes its device health for `kiosk sync`, which reports how old it was
+    assert term.call("POST", "/heartbeat", {
+        **base, "devices": {"receipt_printer": "ok", "camera": "ok"}, "devices_age_s": 2.0,
+        "last_sync_ok_age_s": 170.0, "last_sync_error_age_s": 4000.0,
+        "last_sync_error": "sync.offline"}).status_code == 200
+    # an app that stopped publishing 7 minutes ago, and a failing link (the failure is the latest)
+    stale = enrol_terminal(client, db, "T-STALE")
+    assert stale.call("POST", "/heartbeat", {
+        **base, "devices": {"camera": "ok"}, "devices_age_s": 410.0, "last_sync_ok_age_s": 890.0,
+        "last_sync_error_age_s": 30.0, "last_sync_error": "sync.offline <b>x</b>"}).status_code == 200
+    # `kiosk sync` without the app: no device health at all
+    no_app = enrol_terminal(client, db, "T-NOAPP")
+    assert no_app.call("POST", "/heartbeat", {**base, "last_sync_ok_age_s": 5.0}).status_code == 200
+    clock.advance(seconds=10)  # the ages are shown as of now: reported + the heartbeat's age
+    login(client)
+    page = client.get(f"{STAFF_PREFIX}/terminals").text
+
+    one = _row(page, "T-ONE")
+    assert 'class="health-green"' in one
+    assert "最近同步 last sync 3 min ago" in _text(one)  # 170 + 10 s
+    assert "设备状态 device health 12 s old" in _text(one)  # 2 + 10 s
+    assert "last failure" not in one and "过时" not in one  # the old failure was recovered from
+
+    late = _row(page, "T-STALE")
+    assert 'class="health-yellow"' in late
+    assert "最近同步 last sync 15 min ago" in _text(late)  # 890 + 10 s
+    assert "同步失败 last failure 40 s ago sync.offline &lt;b&gt;x&lt;/b&gt;" in _text(late)
+    assert "设备状态 device health 7 min old 过时 stale" in _text(late)
+    assert "设备状态过时 device health 7 min old" in late  # and the reason for the yellow row
+
+    # shown as missing; not a warning by itself (an app stopped cleanly removes its health)
+    none = _row(page, "T-NOAPP")
+    assert 'class="health-green"' in none and "设备状态 device health 无 none" in _text(none)
+    assert "设备状态超过 150 秒" in page and "device health older than 150 s" in page  # the legend
+    assert page.index("T-STALE") < page.index("T-NOAPP")  # warnings first
+
+
 def test_health_thresholds() -> None:
     now = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
 
@@ -522,6 +574,20 @@ def test_health_thresholds() -> None:
     assert rolled.level == "yellow" and "rolled back v4" in rolled.reasons[0]
     assert terminal_health(info(30, config_state="local; config refused: settings.sync (v2)"),
                            now).level == "yellow"
+    # the device health: measured by the sender, published by the app a while ago, or missing
+    ok = {"printer": "ok"}
+    assert terminal_health(info(30, devices=ok, devices_age_s=100), now).level == "green"  # 130 s
+    old_health = terminal_health(info(30, devices=ok, devices_age_s=121), now)  # 151 s
+    assert old_health.level == "yellow" and old_health.reasons == ("设备状态过时 device health 3 min old",)
+    assert old_health.ages is not None and old_health.ages.devices_stale
+    no_health = terminal_health(info(30, devices={}), now)
+    assert no_health.level == "green" and no_health.ages is not None and no_health.ages.devices_s is None
+    ages = terminal_health(info(30, devices=ok, last_sync_ok_age_s=60, last_sync_error_age_s=20,
+                                last_sync_error="sync.offline"), now).ages
+    assert ages is not None and (ages.sync_ok_s, ages.sync_error_s, ages.sync_error) == (
+        90, 50, "sync.offline")
+    assert ages.devices_s == 30 and not ages.devices_stale  # no age: as old as the heartbeat
+    assert terminal_health(info(None), now).ages is None
     disabled = dataclasses_replace(info(30), disabled=True)
     assert terminal_health(disabled, now).level == "red"
 
