@@ -6,7 +6,8 @@ plain baseline measured in the same run.
 
 1. Cold start: fresh subprocesses (offscreen, software Qt Quick), from just before ``Popen`` to
    the first frame swapped. Baseline: a bare QQuickView with the virtual keyboard's InputPanel.
-   Ours: ``python -m kiosk.ui.run`` with ``KIOSK_EXIT_AFTER_FIRST_FRAME=1`` (the attract screen)
+   Ours: ``python -m kiosk --config FILE run`` — the terminal's ``kiosk run`` (the console
+   script is ``kiosk.__main__:main``) — with ``KIOSK_EXIT_AFTER_FIRST_FRAME=1`` (the attract screen)
    on a temporary demo config (one untimed warm-up run each: an installed kiosk's data exists),
    with the ``kiosk`` package byte-compiled first, as pip compiles a terminal's install
    (``./run.sh setup`` does the same for the editable one).
@@ -114,8 +115,9 @@ def cold_start(root: Path, runs: int) -> dict[str, list[float]]:
     log = root / "cold.log"
     cmds = {
         "bare QQuickView + InputPanel (baseline)": [sys.executable, "-c", _BASELINE_PROGRAM, str(qml)],
-        "kiosk → attract screen": [sys.executable, "-m", "kiosk.ui.run",
-                                   "--config", str(kiosk_dir / "kiosk.toml")],
+        # what the terminal's unit runs (ExecStart: kiosk --config FILE run)
+        "kiosk → attract screen": [sys.executable, "-m", "kiosk",
+                                   "--config", str(kiosk_dir / "kiosk.toml"), "run"],
     }
     out: dict[str, list[float]] = {}
     for name, cmd in cmds.items():

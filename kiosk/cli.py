@@ -8,6 +8,7 @@ key plus the technician detail, and exit non-zero.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -18,7 +19,6 @@ from kiosk.config import Config, load_config
 from kiosk.errors import KioskError
 from kiosk.log import setup_logging
 from kiosk.messages import translate
-from kiosk.store.outbox import row_as_dict
 from kiosk.texttable import text_table
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 # ---------------------------------------------------------------- queue
 def cmd_queue(config: Config, args: argparse.Namespace) -> int:
     from kiosk.app import open_outbox
+    from kiosk.store.outbox import row_as_dict
 
     outbox = open_outbox(config, sweep=False)
     try:
@@ -336,7 +337,7 @@ def _reexec(argv: Sequence[str], why: str) -> NoReturn:
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "kiosk.cli", *argv])  # noqa: S606
+    os.execv(sys.executable, [sys.executable, "-m", "kiosk", *argv])  # noqa: S606
 
 
 # ---------------------------------------------------------------- sync
@@ -657,6 +658,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # to re-execute (kiosk.remote_config)
+    if args.command != "run":
+        gc.enable()  # paused by the launcher (kiosk.__main__) for the kiosk's start only
     try:
         config = load_config(args.config, args.profile)
         if args.command not in ("run", "config", "enroll", "backoffice"):

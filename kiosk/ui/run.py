@@ -178,6 +178,18 @@ def _simulated_card(*args: Any, **kwargs: Any) -> Any:
     return simulated_card(*args, **kwargs)
 
 
+def resume_gc() -> None:
+    """After the first frame: the cyclic garbage collector back on, if the launcher paused it
+    for the start (:mod:`kiosk.__main__`). What the start built lives as long as the process:
+    :func:`gc.freeze` moves it out of the collector's scans for good, so later collections
+    (on the GUI thread too) only walk what the citizens' sessions create."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _exit_after_first_frame(app: Any, window: Any) -> None:
     """Cold-start benchmark hook: print the monotonic time of the first frame swapped while
     the attract screen is shown, then quit with 0."""
@@ -370,6 +382,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             assert window is not None  # noqa: S101
             if started.thread is None:
                 window.view.frameSwapped.disconnect(begin)
+                resume_gc()
                 started.thread = window.bridge.in_background("kiosk-start", start_up, serve,
                                                              failed=exit_soon)
 

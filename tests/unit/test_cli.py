@@ -78,3 +78,20 @@ def test_diag_reports_and_exits_non_zero_without_a_back_office(
     assert checks["link"]["level"] == "fail" and out["ok"] is False
     assert checks["device.id_card_reader"]["level"] == "ok"
     assert report.read_bytes().startswith(b"%PDF")
+
+
+def test_the_launcher_pauses_the_garbage_collector_for_the_kiosks_start_only(
+        tmp_config_file: Path, queued: str, capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kiosk`` (kiosk.__main__) pauses the cyclic collector; any command but ``run`` turns it
+    on again at once (``run`` does after its first frame: tests/ui/test_cold_start.py)."""
+    import gc
+
+    import kiosk.__main__ as launcher
+
+    monkeypatch.setattr("sys.argv", ["kiosk", "--config", str(tmp_config_file), "queue", "list"])
+    try:
+        assert launcher.main() == 0
+        assert gc.isenabled()
+        assert queued in capsys.readouterr().out
+    finally:
+        gc.enable()
