@@ -15,8 +15,8 @@
 * The capture worker (:class:`kiosk.capture.live.LiveCapture`, its own thread) hands every
   analysed camera frame to :meth:`deliver_capture_frame`; :attr:`captureFrame` brings it to
   the capture view model.
-* :attr:`card_wanted` is set by the view model while a screen wants an ID card; the reader's
-  poll thread waits on it.
+* :attr:`card_wanted` (:class:`CardWanted`) is set by the view model while a screen wants an
+  ID card; the reader's poll thread waits on it, and re-arms the reader at each new request.
 """
 
 from __future__ import annotations
@@ -33,9 +33,37 @@ from kiosk.identity import IdentityDocument
 from kiosk.journey import JourneyEvent, JourneyView, OutboxPort
 from kiosk.store.models import NewSubmission, Receipt
 
-__all__ = ["JourneyBridge"]
+__all__ = ["CardWanted", "JourneyBridge"]
 
 log = logging.getLogger(__name__)
+
+
+class CardWanted:
+    """A :class:`threading.Event` that counts requests: set while a screen wants an ID card,
+    and every clear → set is one more :attr:`requests` — the poll thread re-arms the reader
+    then, so a card laid down for a new request is read even if the lift of the previous one
+    went unseen (nobody polls between requests). Setting it again while set is no new request."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    def set(self) -> None:
+        with self._lock:
+            if not self._event.is_set():
+                self.requests += 1
+                self._event.set()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._event.clear()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._event.wait(timeout)
 
 
 class _SubmitTask(QRunnable):
@@ -108,7 +136,7 @@ class JourneyBridge(QObject):
         self._pool.setMaxThreadCount(1)  # one writer
         self._print_pool = QThreadPool(self)
         self._print_pool.setMaxThreadCount(1)  # one printer at a time
-        self.card_wanted = threading.Event()
+        self.card_wanted = CardWanted()
         connect_queued(self._backgroundDone, self._finish_background)
 
     # ------------------------------------------------------------------ start-up work

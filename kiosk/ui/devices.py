@@ -3,7 +3,9 @@ own, never on the GUI thread, and its result reaches the view models through the
 queued signals.
 
 * :class:`DeviceLink` — the ID-card poll thread (it polls only while a screen wants a card:
-  ``bridge.card_wanted``), the scanner's listener, and the health listener that greys out
+  ``bridge.card_wanted``, and re-arms the reader at each new request, so that a card laid down
+  for it is read even when the previous card's lift went unseen; a card that stays on the reader
+  is read once per request), the scanner's listener, and the health listener that greys out
   items, takes the terminal out of service while a *required* device is down and puts it back
   when every required device works again.
 * :class:`ReceiptOutput` — printing the receipt (ESC/POS) and the A4 copy, and the signed QR
@@ -44,8 +46,18 @@ CARD_POLL_S: Final = 0.25
 _NOT_FOR_CITIZENS: Final = frozenset({"device.idcard.no_card"})
 
 
+class CardWantedLike(Protocol):
+    """:class:`kiosk.ui.bridge.CardWanted`: set while a screen wants a card; ``requests``
+    counts each clear → set."""
+
+    requests: int
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class BridgeLike(Protocol):
-    card_wanted: threading.Event
+    @property
+    def card_wanted(self) -> CardWantedLike: ...
 
     def deliver_card(self, document: Any) -> None: ...
     def deliver_card_error(self, key: str) -> None: ...
@@ -146,10 +158,17 @@ class DeviceLink:
         bridge = self._bridge
         assert bridge is not None  # noqa: S101 - started with one
         reader = self.devices.idcard
+        wanted = bridge.card_wanted
+        served = -1  # the request the reader was last re-armed for
         while not self._stop.is_set():
-            if not bridge.card_wanted.wait(0.5):
+            if not wanted.wait(0.5):
                 continue  # no screen wants a card: the reader is left alone
             try:
+                if wanted.requests != served:
+                    # a new request: the card on the reader is read even if it was reported
+                    # for an earlier one (it may have been swapped while nobody polled)
+                    served = wanted.requests
+                    reader.rearm()
                 read = reader.poll()
             except DeviceError as err:
                 log.info("card read failed: %s", err.key)  # the key only: never card data

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from kiosk import __version__
-from kiosk.app import build_keyring, build_sync_worker
+from kiosk.app import build_keyring, build_sync_worker, open_devices
 from kiosk.backoffice.local import LocalBackOffice
 from kiosk.config import ASSETS_DIR
 from kiosk.devices.exercise import qr_image
@@ -22,9 +22,10 @@ from kiosk.journey import State
 from kiosk.messages import translate
 from kiosk.sync.client import SyncClient
 from kiosk.sync.credentials import enrol
-from kiosk.ui.devices import ReceiptOutput
+from kiosk.ui.bridge import CardWanted
+from kiosk.ui.devices import DeviceLink, ReceiptOutput
 from tests.conftest import LogCollector
-from tests.ui.harness import Ui, open_device_ui
+from tests.ui.harness import Ui, open_device_ui, write_config
 
 pytestmark = pytest.mark.qt_log_ignore(r"^DelegateModel::cancel: index out range \d+ 0$")
 
@@ -176,5 +177,129 @@ def test_a_card_that_cannot_be_read_is_explained_at_the_card_step(
         # the view model gets the journey's snapshot through a queued signal: wait for that
         qtbot.waitUntil(lambda: ui.session.property("screen") == "form", timeout=15000)
         assert not ui.session.property("error")
+    finally:
+        ui.close()
+
+
+# ---------------------------------------------------------------- card re-arm
+FIND, READ = (0x20, 0x01), (0x30, 0x01)
+
+
+class _CardRecorder:
+    """The bridge's part that DeviceLink uses, recording what the card poll thread delivers."""
+
+    def __init__(self) -> None:
+        self.card_wanted = CardWanted()
+        self.cards: list[Any] = []
+        self._changed = threading.Condition()
+
+    def deliver_card(self, document: Any) -> None:
+        with self._changed:
+            self.cards.append(document)
+            self._changed.notify_all()
+
+    def deliver_card_error(self, key: str) -> None:
+        raise AssertionError(f"unexpected card error {key}")
+
+    def deliver_code(self, payload: str) -> None:
+        return None
+
+    def on_device_status(self, *change: object) -> None:
+        return None
+
+    def deliver_out_of_service(self, key: str) -> None:
+        return None
+
+    def deliver_back_in_service(self) -> None:
+        return None
+
+    def wait_cards(self, count: int, timeout: float = 15.0) -> list[Any]:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self.cards) >= count, timeout)
+            return list(self.cards)
+
+
+def test_each_new_request_for_a_card_reads_the_card_on_the_reader_once(tmp_path: Path, qtbot: Any) -> None:
+    """The poll thread over the real GA 467 driver on the simulator's pty: a card laid down for
+    a new request is read at once even when the previous card's lift went unseen (no polls
+    between requests), a card that stays is read once per request, a seen lift re-arms."""
+    config = write_config(tmp_path, "demo")
+    devices = open_devices(config, strict=False)
+    link = DeviceLink(devices)
+    bridge = _CardRecorder()
+    link.start(bridge)  # type: ignore[arg-type]
+    sim = devices.simulators["id_card_reader"]
+    try:
+        bridge.card_wanted.set()  # citizen 1's identify screen
+        sim.insert_card("resident")
+        assert [c.kind for c in bridge.wait_cards(1)] == ["resident_id"]
+        # it stays on the reader while the screen still wants a card: read once, for ~3 s of
+        # polls (longer than any "same card" time window would be)
+        finds = sim.count(*FIND)
+        qtbot.waitUntil(lambda: sim.count(*FIND) >= finds + 12, timeout=15000)
+        assert sim.count(*READ) == 1 and len(bridge.cards) == 1
+
+        # the screen moves on (no polls); citizen 1 takes the card and citizen 2 lays theirs at
+        # once, and their identify screen wants a card right away
+        bridge.card_wanted.clear()
+        sim.remove_card()
+        sim.insert_card("permit")
+        bridge.card_wanted.set()
+        assert [c.kind for c in bridge.wait_cards(2)][1] == "hk_macao_taiwan_permit"
+
+        # citizen 2 at a later step (result pickup), the card never lifted: read again, once
+        bridge.card_wanted.clear()
+        bridge.card_wanted.set()
+        assert [c.kind for c in bridge.wait_cards(3)][2] == "hk_macao_taiwan_permit"
+        finds = sim.count(*FIND)
+        qtbot.waitUntil(lambda: sim.count(*FIND) >= finds + 8, timeout=15000)
+        assert sim.count(*READ) == 3 and len(bridge.cards) == 3
+
+        # lifted while the screen wants a card (seen by a poll): the next card is read at once
+        finds = sim.count(*FIND)
+        sim.remove_card()
+        qtbot.waitUntil(lambda: sim.count(*FIND) >= finds + 2, timeout=15000)
+        sim.insert_card("foreigner")
+        assert [c.kind for c in bridge.wait_cards(4)][3] == "foreigner_pr"
+
+        # no screen wants a card: the reader is left alone
+        bridge.card_wanted.clear()
+        finds = sim.count(*FIND) + 1  # a poll may be under way
+        sim.remove_card()
+        sim.insert_card("resident")
+        assert not sim.wait_for(*FIND, finds + 1, timeout=1.0) and len(bridge.cards) == 4
+    finally:
+        link.close()
+        devices.close()
+
+
+def test_the_card_on_the_reader_is_read_for_a_new_step_and_for_the_next_citizen(
+        qapp: object, tmp_path: Path, qtbot: Any) -> None:
+    """Through the real UI: the same citizen back at the identify step with the card still on
+    the reader, and the next citizen whose card went down while nobody polled."""
+    ui = open_device_ui(qapp, tmp_path)
+    try:
+        steps = _business_steps()
+        to_identify = steps[:_split_at(steps, "insert_card")]
+        assert ui.driver.run(to_identify) == 0
+        reader = ui.devices.simulators["id_card_reader"]
+        reader.insert_card("resident")  # and left there
+        qtbot.waitUntil(lambda: ui.session.property("screen") == "form", timeout=15000)
+        first = ui.journey.view().id_masked
+        assert first and reader.count(*READ) == 1
+
+        # back to the identify step at once: the card still there is read for it, once
+        assert ui.driver.run([{"do": "back"}]) == 0
+        qtbot.waitUntil(lambda: reader.count(*READ) == 2 and ui.session.property("screen") == "form",
+                        timeout=15000)
+        assert ui.journey.view().id_masked == first
+
+        # the citizen gives up; their card is taken and the next citizen's laid down meanwhile
+        reader.remove_card()
+        reader.insert_card("permit")
+        assert ui.driver.run([{"do": "home"}, {"do": "cancel"}, *to_identify]) == 0
+        qtbot.waitUntil(lambda: ui.session.property("screen") == "form", timeout=15000)
+        second = ui.journey.view().id_masked
+        assert second and second != first and reader.count(*READ) == 3
     finally:
         ui.close()

@@ -3,11 +3,13 @@
 One ``poll()`` is one turn of the reader's poll loop: *find* (20 01) → *select* (20 02) →
 *read text + photo* (30 01). A card is reported once; while it stays on the reader, later
 polls return ``None`` until a *find* answers "no card" (0x80) — some readers cannot read the
-same card twice without it being lifted, and the kiosk must not re-run a step on it anyway.
-That memory holds only while the polls keep coming: after a pause longer than
-``REPORTED_FOR_S`` (nobody polls while no screen wants a card) a lift may have gone unseen, so
-the card on the reader is read again — the next citizen's card laid down early, or the same
-citizen's card left there for a second application.
+same card twice without it being lifted, and the kiosk must not re-run a step on it anyway —
+however long the gaps between polls (a poll thread held up under load does not read it again).
+A lift is only seen while someone polls, so a new request for a card calls :meth:`rearm`: the
+card on the reader is then read again — the next citizen's card laid down just after the
+previous one was taken away while nobody polled, or the same citizen's card at a later step
+(result pickup). The UI's poll thread re-arms each time a screen starts wanting a card
+(:class:`kiosk.ui.devices.DeviceLink`).
 
 Every reply is awaited with a deadline; bytes go through :class:`FrameParser`, so garbage,
 fragments and corrupt frames become typed errors. pyserial exceptions are wrapped here
@@ -22,7 +24,6 @@ import logging
 import termios
 import threading
 import time
-from collections.abc import Callable
 from typing import Final
 
 import serial  # type: ignore[import-untyped]  # pyserial ships no type hints
@@ -59,9 +60,6 @@ __all__ = ["DRIVER_NAMES", "SW3", "Ga467Reader"]
 _log = logging.getLogger(__name__)
 
 DRIVER_NAMES: Final = ("ga467_serial", "simulated")
-
-# a reported card is "still the same card" only while polls come at least this often
-REPORTED_FOR_S: Final = 2.0
 
 # commands (CMD, Para)
 SAM_STATUS: Final = (0x11, 0xFF)
@@ -130,7 +128,6 @@ class Ga467Reader:
         baudrate: int = 115200,
         timeout_s: float = 5.0,
         today: dt.date | None = None,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._port = port
         self._baudrate = baudrate
@@ -140,8 +137,6 @@ class Ga467Reader:
         self._parser = FrameParser()
         self._lock = threading.Lock()
         self._card_reported = False  # the card on the reader was reported; wait for a lift
-        self._monotonic = monotonic
-        self._last_poll = 0.0
         self._last_status = DeviceStatus(DeviceState.UNKNOWN, "device.idcard.timeout", "not polled yet")
         self._closed = False
         self._open()
@@ -312,12 +307,15 @@ class Ga467Reader:
         with self._lock:
             return self._poll_locked()
 
-    def _poll_locked(self) -> CardRead | None:
-        now = self._monotonic()
-        if self._card_reported and now - self._last_poll > REPORTED_FOR_S:
-            _log.debug("polls paused %.1f s: a card on the reader is read again", now - self._last_poll)
+    def rearm(self) -> None:
+        """A new request for a card: the next poll reads the card on the reader even if it was
+        reported already (its lift may have gone unseen while nobody polled)."""
+        with self._lock:
+            if self._card_reported:
+                _log.debug("re-armed: a card on the reader is read again")
             self._card_reported = False
-        self._last_poll = now
+
+    def _poll_locked(self) -> CardRead | None:
         found = self._exchange(FIND_CARD)
         if found.sw3 == _NO_CARD:
             if self._card_reported:

@@ -54,13 +54,17 @@ class IdCardReader(Protocol):
 
     ``poll()`` runs find → select → read and returns the card, or ``None`` when there is no
     card *or the card on the reader was already reported* (a card is reported once, until it
-    is lifted). It raises an :class:`IdCardError` subclass for anything else.
+    is lifted or ``rearm()`` is called). It raises an :class:`IdCardError` subclass for
+    anything else. ``rearm()``: a new request for a card — the next poll reads the card on
+    the reader even if it was reported (a lift is not seen while nobody polls).
     ``status()`` never raises.
     """
 
     def status(self) -> DeviceStatus: ...
 
     def poll(self) -> CardRead | None: ...
+
+    def rearm(self) -> None: ...
 
     def close(self) -> None: ...
 

@@ -201,6 +201,7 @@ def device_tests_from(devices: Any, config: Any, *, wait_s: float = 20.0) -> dic
 
     def read_card() -> object:
         deadline = time.monotonic() + wait_s
+        devices.idcard.rearm()  # a new request: a card already on the reader is read too
         while time.monotonic() < deadline:
             card = devices.idcard.poll()
             if card is not None:
