@@ -225,11 +225,12 @@ def test_published_config_is_pulled_applied_by_a_self_restart_and_promoted(
     assert kiosk.alive() and kiosk.proc.pid == pid  # type: ignore[union-attr]
 
     def promoted() -> bool:
+        # the decision (state.json) is written first, the pending file cleared after it
         good = term.store().good()
-        return good is not None and good.version == 1
+        return good is not None and good.version == 1 and term.store().read_pending() is None
 
     wait_until(promoted, 60, interval=0.1, what="promotion after a healthy start")
-    assert term.store().read_pending() is None and kiosk.alive()
+    assert kiosk.alive()
     log = (tmp_path / "kiosk" / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "restarting to apply remote config v1" in log
     assert "starting on remote config v1" in log and "promoted to last-known-good" in log
