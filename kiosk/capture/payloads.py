@@ -44,9 +44,6 @@ import re
 import urllib.parse
 from typing import Any, Final, Literal
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from kiosk.errors import KioskError
 from kiosk.identity.numbers import validate_uscc
 
@@ -199,6 +196,9 @@ def _parse_receipt(text: str, key: bytes | None) -> Payload:
 
 
 def _parse_token(text: str, keys: PayloadKeys, now: float) -> Payload:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     if keys.gov_app_public_key is None:
         return Rejected(UNKNOWN_KIND)
     parts = text.split(".")

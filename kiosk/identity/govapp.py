@@ -32,9 +32,6 @@ import time
 from collections.abc import Callable
 from typing import Any, Final, Protocol
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
 from kiosk.capture.payloads import TOKEN_PREFIX, GovAppToken, PayloadKeys, Rejected, parse_payload
 from kiosk.errors import KnownError
 from kiosk.identity.models import IdentityDocument
@@ -122,12 +119,17 @@ class GovAppSimulator:
 
     @property
     def public_key_b64(self) -> str:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
         return base64.b64encode(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
 
     def token(self, subject: str, *, audience: str = "*", now: float | None = None,
               lifetime_s: int | None = None) -> str:
         """A fresh login token, as the app's QR code shows it."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         iat = int(time.time() if now is None else now)
         claims = {"sub": subject, "scope": "login", "iat": iat,
                   "exp": iat + (self.lifetime_s if lifetime_s is None else lifetime_s),

@@ -3,6 +3,7 @@ HKID, USCC (GB 32100), Home Return Permit numbers and ICAO 9303 MRZs.
 
 Facts and sources: ``shared/reference/protocols.md``. Kept libraries do the arithmetic where
 they can: ``stdnum.cn.ric`` / ``stdnum.cn.uscc`` (python-stdnum) and ``mrz`` (ICAO check digits).
+stdnum is imported where it is used: this module is on the kiosk's path to its first frame.
 
 Every function here
 
@@ -29,9 +30,6 @@ import mrz.checker.td1 as mrz_td1
 import mrz.checker.td2 as mrz_td2
 import mrz.checker.td3 as mrz_td3
 from mrz.base.functions import hash_string as _mrz_hash_string
-from stdnum import numdb
-from stdnum.cn import ric as stdnum_ric
-from stdnum.cn import uscc as stdnum_uscc
 
 from kiosk.errors import KnownError
 from kiosk.identity.models import Sex
@@ -130,6 +128,8 @@ def region_codes() -> frozenset[str]:
     the place where it was first issued, which can postdate the birth (first IDs were issued
     from 1984), so the year test would turn away real people.
     """
+    from stdnum import numdb
+
     codes: set[str] = set()
     for length, low, high, _props, children in numdb.get("cn/loc").prefixes:
         if length != 2:
@@ -172,6 +172,8 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> str:
         raise IdentityError("id.format", "resident id: expected 17 digits and a digit or X")
     # stdnum's validate() would also look the address up in loc.dat, which has no 830000 and
     # no 9xxxxx codes (and dates 810000/820000 from 1997/1999), so call the check alone.
+    from stdnum.cn import ric as stdnum_ric
+
     if stdnum_ric.calc_check_digit(number) != number[17]:
         raise IdentityError("id.check_digit", "resident id: ISO 7064 MOD 11-2 mismatch")
     birth = _birth_date(number)
@@ -263,6 +265,8 @@ def uscc_check_char(first17: str) -> str:
     body = _normalise(first17, drop="-")
     if not _USCC_BODY_RE.fullmatch(body):
         raise IdentityError("id.format", "uscc: expected 17 characters of the USCC alphabet")
+    from stdnum.cn import uscc as stdnum_uscc
+
     return str(stdnum_uscc.calc_check_digit(body))
 
 
@@ -282,6 +286,8 @@ def validate_uscc(value: str) -> str:
     code = _normalise(value, drop="-")
     if not re.fullmatch(r"[0-9A-Z]{18}", code, re.ASCII) or not _USCC_RE.fullmatch(code):
         raise IdentityError("id.format", "uscc: expected 18 characters of the USCC alphabet")
+    from stdnum.cn import uscc as stdnum_uscc
+
     if code[-1] != stdnum_uscc.calc_check_digit(code[:17]):
         raise IdentityError("id.check_digit", "uscc: check character mismatch")
     return code

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-import qrcode
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtQuick import QQuickImageProvider
@@ -19,6 +18,8 @@ log = logging.getLogger(__name__)
 
 def qr_image(text: str, size: int = 480) -> QImage:
     """``text`` as a QR code (error correction M, 4-module quiet zone), black on white."""
+    import qrcode  # ~70 ms to import: when the first receipt needs it, not before the first frame
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     qr.add_data(text)
     qr.make(fit=True)

@@ -18,9 +18,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 # Opened after the first frame on the start-up thread: the store (sqlite-utils, which imports
 # numpy), the keyring, OpenCV and the devices' drivers, PDF and receipt rendering, the demo
-# back office. Importing any of them before the first frame costs the citizen time.
+# back office; imported when first used: the receipt QR, ID-number check digits, Ed25519
+# verification. Importing any of them before the first frame costs the citizen time.
 DEFERRED = ("numpy", "sqlite_utils", "keyring", "keyrings.alt", "cv2", "serial", "escpos",
             "reportlab", "img2pdf", "pypinyin", "fastapi", "sqlalchemy", "uvicorn",
+            "qrcode", "stdnum", "cryptography.hazmat.primitives.asymmetric.ed25519",
             "kiosk.store.outbox", "kiosk.devices.camera.opencv", "kiosk.demo")
 
 # a driver around the real entry point: at the first frame swapped on the attract screen, it
