@@ -93,7 +93,6 @@ from kiosk.config import Config, apply_overlay
 from kiosk.devices.health import PublishedHealth, read_health_file
 from kiosk.errors import ConfigError
 from kiosk.maintenance import MaintenanceWindow, SessionFlag, maintenance_paths, parse_hhmm
-from kiosk.sync.protocol import TerminalConfigDoc
 
 log = logging.getLogger(__name__)
 
@@ -483,6 +482,8 @@ class RemoteConfigStore:
         """Validate a config document over ``local`` and stage it as pending. Returns None when
         it is usable (staged, or nothing to change), else the problems, one ``key.path: message``
         per line (also recorded in ``refused.json``)."""
+        from kiosk.sync.protocol import TerminalConfigDoc  # the sync side only (kiosk run: not)
+
         try:
             doc = TerminalConfigDoc.model_validate(content)
         except ValidationError as err:
