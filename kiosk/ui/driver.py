@@ -9,7 +9,12 @@ camera: taps "capture page"), ``retake`` re-captures one page; ``insert_card`` p
 card on the GA 467 reader simulator (``card_reader``) so that it travels through the real
 driver and the UI's poll thread, then lifts it once the screen has taken it (without a
 simulator: the seeded card is handed to the bridge from another thread, as the reader thread
-does). UI-level steps::
+does). ``show_gov_app_qr`` holds the government app's login QR (minted by the demo's issuer,
+:class:`~kiosk.identity.govapp.GovAppSimulator`, for ``subject``) in front of the simulated
+camera (``camera``) at the card step: the real scanner decodes it, the terminal checks it and
+the back office resolves it (the demo's local back office: ``kiosk demo`` starts it for scripts
+with this step); a screenshot of the "checking" state is taken, and the step ends on the
+prefilled form. UI-level steps::
 
     {"do": "tap", "name": "<objectName>"}
     {"do": "type", "name": "<objectName>", "text": "…"}   an input-method commit into a field
@@ -19,6 +24,7 @@ does). UI-level steps::
     {"do": "shot", "name": "after-wipe"}           an extra screenshot
     {"do": "capture", "material": "articles", "pages": 2, "finish": false}   stay on the screen
     {"do": "retake", "page": 1}                    re-capture page 1 of the material on screen
+    {"do": "show_gov_app_qr", "subject": "demo-citizen-0001"}   the app's QR at the card step
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QMetaObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QGuiApplication, QInputMethodEvent
@@ -38,9 +44,12 @@ from PySide6.QtTest import QTest
 from kiosk.journey import FakeClock, Journey, State
 from kiosk.ui.window import KioskWindow
 
-__all__ = ["ScriptDriver", "StepFailed", "find_item", "walk_items"]
+__all__ = ["BACKOFFICE_STEPS", "ScriptDriver", "StepFailed", "find_item", "walk_items"]
 
 log = logging.getLogger(__name__)
+
+#: steps that need a back office to answer (``kiosk demo`` starts the demo's local one for them)
+BACKOFFICE_STEPS: Final = frozenset({"show_gov_app_qr"})
 
 
 class StepFailed(Exception):
@@ -67,9 +76,10 @@ class ScriptDriver:
     def __init__(self, window: KioskWindow, journey: Journey, clock: FakeClock, *,
                  screenshots: Path | None = None,
                  card_factory: Callable[[str], Any] | None = None,
-                 card_reader: Any = None) -> None:
+                 card_reader: Any = None, camera: Any = None) -> None:
         self.window = window
         self.card_reader = card_reader
+        self.camera = camera  # the camera simulator (show_image): codes held up to the camera
         self.journey = journey
         self.clock = clock
         self.screenshots = screenshots
@@ -243,6 +253,8 @@ class ScriptDriver:
             self.tap(f"item_{a['code']}")
         elif name == "insert_card":
             self.insert_card(a.get("card", "resident"))
+        elif name == "show_gov_app_qr":
+            self.show_gov_app_qr(str(a.get("subject", "demo-citizen-0001")))
         elif name == "enter_id_manually":
             if len(s.property("manualKinds") or ()) > 1:
                 self.tap(f"idKind_{a['kind']}")
@@ -321,6 +333,43 @@ class ScriptDriver:
         finally:
             self.card_reader.remove_card()  # the citizen takes the card back
         self.settle()
+
+    def show_gov_app_qr(self, subject: str) -> None:
+        """The citizen holds the government app's login QR up to the camera at the card step.
+        The screen says it is checking while the back office resolves the token (screenshot
+        ``gov_app_checking``); the step ends when the identity has moved the journey on (or an
+        error is shown: ``run`` reports it)."""
+        from kiosk.devices.exercise import qr_image
+        from kiosk.identity.govapp import GovAppSimulator
+
+        if self.camera is None:
+            raise StepFailed("no simulated camera to show the code to")
+        if self.journey.state is not State.IDENTIFY:
+            raise StepFailed(f"not at the card step ({self.journey.state.value})")
+        session = self.window.session
+        before = self.journey.view()
+        self.camera.show_image(qr_image(GovAppSimulator().token(subject)))
+        checking = False
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                QCoreApplication.processEvents()
+                # the resolve's answer comes back as a posted event: never in the same pass as
+                # the scanned code that started it, so the checking state is seen here
+                if not checking and session.property("govAppChecking"):
+                    checking = True
+                    self.shot("gov_app_checking")
+                view = self.journey.view()
+                if view.state is not State.IDENTIFY or (view.error and view.error != before.error):
+                    break
+                if time.monotonic() > deadline:
+                    raise StepFailed("the government-app code was not taken")
+                time.sleep(0.005)
+        finally:
+            self.camera.show_image(None)  # the citizen puts the phone away
+        self.settle()
+        if not checking and not self.journey.view().error:
+            raise StepFailed("the checking state was not shown")
 
     # ------------------------------------------------------------------ capture
 

@@ -42,7 +42,20 @@ log = logging.getLogger(__name__)
 
 _FATAL_EXIT_MS = 8000
 _START_AFTER_MS = 2000  # devices open after the first frame, or after this at the latest
+_SCRIPT_BACKOFFICE_S = 60.0  # a scripted demo waits this long for its local back office
 _STORE_WAIT_S = 60.0  # a store call before the store is open waits at most this long
+
+
+def _needs_backoffice(script: Path) -> bool:
+    """A demo script with a step that a back office must answer (the government-app QR)."""
+    from kiosk.ui.driver import BACKOFFICE_STEPS
+
+    try:
+        steps = json.loads(script.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # the scripted run reports the unreadable script itself
+    return isinstance(steps, list) and any(
+        isinstance(step, dict) and step.get("do") in BACKOFFICE_STEPS for step in steps)
 
 
 class _BackOffice:
@@ -55,8 +68,15 @@ class _BackOffice:
         self._outbox = outbox
         self.services: Any = None
         self._stop = threading.Event()
+        self._up = threading.Event()  # started and enrolled, or given up
         self._thread = threading.Thread(target=self._run, name="demo-backoffice", daemon=True)
         self._thread.start()
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        """Wait (bounded) until the back office is up and the terminal enrolled with it (a
+        scripted demo's government-app step needs both); False when it did not start."""
+        # the worker is built last, once the terminal is enrolled
+        return self._up.wait(timeout_s) and getattr(self.services, "worker", None) is not None
 
     def _run(self) -> None:
         from kiosk.demo_services import DemoServices
@@ -67,7 +87,9 @@ class _BackOffice:
             self.services.start()
         except Exception as err:  # a port in use, a failed enrolment: the kiosk still runs
             log.warning("demo back office not started: %s", type(err).__name__)
+            self._up.set()
             return
+        self._up.set()
         log.info("local back office on %s, sync worker running", self.services.backoffice.url)
         self.services.worker.run(self._stop)
 
@@ -222,7 +244,9 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
     ``attach(bridge)`` is called once the window exists: subscribe further device threads to
     the bridge there (``bridge.deliver_card``, ``deliver_code``, ``on_device_status``,
     ``deliver_out_of_service``); they may call it from any thread. ``backoffice``: the demo's
-    local back office and a sync worker beside the kiosk (default: demo profile, no script)."""
+    local back office and a sync worker beside the kiosk (default: demo profile, without a
+    script or with one that has a step a back office must answer, e.g. ``show_gov_app_qr``;
+    a script then waits for it to be up and enrolled)."""
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
 
@@ -260,7 +284,7 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
         if attach is not None:
             attach(window.bridge)
         with_backoffice = backoffice if backoffice is not None else (
-            config.profile == "demo" and script is None)
+            config.profile == "demo" and (script is None or _needs_backoffice(script)))
 
         def start_up() -> _Started:
             """On the ``kiosk-start`` thread, after the first frame was asked for: the store
@@ -300,6 +324,9 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             started.staff_call = StaffCall(signed_client)  # the help button
             if with_backoffice:
                 started.back = _BackOffice(config, core.outbox)
+                if script is not None and not started.back.wait_ready(_SCRIPT_BACKOFFICE_S):
+                    log.error("the demo back office did not start: the script's steps that "
+                              "need it will fail")
             started.services = services_for(  # the hidden admin mode (issue 7)
                 config, core, devices=started.hardware,
                 sync_now=started.back.sync_once if started.back is not None else None)
@@ -354,7 +381,9 @@ def run_kiosk(config: Config, *, script: Path | None = None, screenshots: Path |
             driver = ScriptDriver(window, journey, clock, screenshots=screenshots,
                                   card_factory=_simulated_card,
                                   card_reader=(started.hardware.simulators.get("id_card_reader")
-                                               if started.hardware is not None else None))
+                                               if started.hardware is not None else None),
+                                  camera=(started.hardware.simulators.get("camera")
+                                          if started.hardware is not None else None))
             failures = driver.run(steps)
             log.info("script %s: %d step(s), %d failed, %d screenshot(s)", script.name,
                      len(steps), failures, len(driver.shots))
