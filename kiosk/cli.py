@@ -323,7 +323,9 @@ def cmd_run(config: Config, args: argparse.Namespace) -> int:
     finally:
         runtime.finish(code)
     if code == EXIT_RESTART:
-        _reexec(args.argv, "to apply a newly staged remote config")
+        # a newly staged config to try, or back to the last-known-good one after a rollback
+        # (the runtime logged which, and why, just before)
+        _reexec(args.argv, "to switch remote config")
     return code
 
 

@@ -236,6 +236,7 @@ class HealthPublisher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._failed = False
+        self._closed = False  # stopped: a late change must not write the file again
         health.subscribe(self._on_change)
 
     def _on_change(self, _name: str, _old: DeviceStatus, _new: DeviceStatus) -> None:
@@ -246,6 +247,8 @@ class HealthPublisher:
                 "required": self.health.required_names()}
         data = json.dumps(body, sort_keys=True).encode("utf-8")
         with self._lock:
+            if self._closed:
+                return
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 tmp = self.path.with_name(self.path.name + ".tmp")
@@ -261,6 +264,8 @@ class HealthPublisher:
     def start(self) -> HealthPublisher:
         if self._thread is None:
             self._stop.clear()
+            with self._lock:
+                self._closed = False
             self._thread = threading.Thread(target=self._run, name="health-publisher", daemon=True)
             self._thread.start()
         return self
@@ -276,7 +281,9 @@ class HealthPublisher:
         if self._thread is not None:
             self._thread.join(5)
             self._thread = None
-        self.path.unlink(missing_ok=True)  # no app: no health to report
+        with self._lock:  # the monitors may still announce changes (they stop after us)
+            self._closed = True
+            self.path.unlink(missing_ok=True)  # no app: no health to report
 
 
 @dataclasses.dataclass(frozen=True)

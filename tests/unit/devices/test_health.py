@@ -2,8 +2,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
-from kiosk.devices.health import STATUS_TIMEOUT, DeviceHealth, HealthMonitor
+from kiosk.devices.health import (
+    STATUS_TIMEOUT,
+    DeviceHealth,
+    HealthMonitor,
+    HealthPublisher,
+    read_health_file,
+)
 from kiosk.devices.status import OK, DeviceError, DeviceState, DeviceStatus
 from tests.conftest import LogCollector
 
@@ -100,3 +107,21 @@ def test_required_down_and_thread_polling(expect_logs: LogCollector) -> None:
     camera.next = DeviceStatus(DeviceState.OFFLINE)
     health.poll_all()
     assert health.required_down() == ["receipt_printer"]  # the camera is optional here
+
+
+def test_a_stopped_publisher_writes_no_more_health(tmp_path: Path, expect_logs: LogCollector) -> None:
+    """The app stops the publisher before the device monitors: a change announced in between
+    must not bring the health file back (kiosk sync would report a stopped app as running)."""
+    source = ScriptedSource()
+    health = DeviceHealth({"receipt_printer": HealthMonitor("receipt_printer", source)})
+    publisher = HealthPublisher(health, tmp_path, refresh_s=60).start()
+    health.poll_all()
+    assert read_health_file(tmp_path) is not None
+    publisher.stop()
+    assert read_health_file(tmp_path) is None
+    source.next = PAPER_OUT
+    health.poll_all()  # a change after stop()
+    assert read_health_file(tmp_path) is None
+    publisher.start()  # started again (a restart in-process): publishes again
+    assert read_health_file(tmp_path) is not None
+    publisher.stop()
