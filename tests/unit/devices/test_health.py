@@ -123,5 +123,6 @@ def test_a_stopped_publisher_writes_no_more_health(tmp_path: Path, expect_logs: 
     health.poll_all()  # a change after stop()
     assert read_health_file(tmp_path) is None
     publisher.start()  # started again (a restart in-process): publishes again
+    publisher.write()  # (its thread's first write may come later than this line)
     assert read_health_file(tmp_path) is not None
     publisher.stop()
