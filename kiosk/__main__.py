@@ -6,7 +6,10 @@ objects that live as long as the process; the collector would run ~130 times ove
 the first frame (~0.1 s of the cold start) and find nothing to free. ``kiosk run`` turns it back
 on after the attract screen's first frame, having moved those start-up objects out of its way
 (:func:`gc.freeze`, :func:`kiosk.ui.run.resume_gc`); every other command turns it back on at
-once (:func:`kiosk.cli.main`)."""
+once (:func:`kiosk.cli.main`).
+
+Before anything else (no thread has allocated yet) it sets glibc's malloc for a process that
+runs for months: :func:`kiosk.memory.tune_malloc`."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ import sys
 
 def main() -> int:
     gc.disable()
+    from kiosk.memory import tune_malloc
+
+    tune_malloc()
     from kiosk.cli import main as cli
 
     return cli()
