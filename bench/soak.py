@@ -76,6 +76,8 @@ class Sample:
     py_objects: int
     true_refs: int  # sys.getrefcount(True): PySide6 6.12 takes one per Signal.emit() on 3.11
     none_refs: int = 0  # sys.getrefcount(None): and some per queued slot call
+    rss_trimmed_mb: float = 0.0  # VmRSS right after malloc_trim(0) (--malloc-trim; 0: not taken)
+    malloc_used_mb: float = 0.0  # glibc mallinfo2: bytes in use (uordblks + hblkhd; --malloc-trim)
 
 
 def _rss_mb() -> float:
@@ -86,12 +88,34 @@ def _rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-def take_sample(n: int, t: float, scene_items: Callable[[], int]) -> Sample:
+def malloc_trim() -> None:
+    """glibc's ``malloc_trim(0)``: free pages of every arena go back to the system."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def malloc_used_mb() -> float:
+    """What the program holds from malloc now, all arenas and mapped chunks (MB; 0 if not glibc)."""
+    from kiosk.memory import mallinfo
+
+    info = mallinfo()
+    return info.allocated / 2**20 if info is not None else 0.0
+
+
+def take_sample(n: int, t: float, scene_items: Callable[[], int], *, trim: bool = False) -> Sample:
     gc.collect()
-    return Sample(n=n, t=t, rss_mb=_rss_mb(), fds=len(list(Path("/proc/self/fd").iterdir())),
+    rss = _rss_mb()
+    trimmed = used = 0.0
+    if trim:  # diagnostic: how much of the RSS is freed memory glibc still holds
+        malloc_trim()
+        trimmed = _rss_mb()
+        used = malloc_used_mb()
+    return Sample(n=n, t=t, rss_mb=rss, fds=len(list(Path("/proc/self/fd").iterdir())),
                   threads=len(list(Path("/proc/self/task").iterdir())), py_threads=threading.active_count(),
                   scene_items=scene_items(), py_objects=len(gc.get_objects()),
-                  true_refs=sys.getrefcount(True), none_refs=sys.getrefcount(None))
+                  true_refs=sys.getrefcount(True), none_refs=sys.getrefcount(None),
+                  rss_trimmed_mb=trimmed, malloc_used_mb=used)
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
@@ -180,10 +204,13 @@ _LEAVE: tuple[list[dict[str, Any]], ...] = (
 class JourneyMix:
     """Seeded step lists in the ScriptDriver's vocabulary."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, kinds: tuple[str, ...] = ()) -> None:
         self.rng = random.Random(seed)
         self.receipts: collections.deque[str] = collections.deque(maxlen=50)
-        self._kinds = list(MIX)
+        unknown = set(kinds) - set(MIX)
+        if unknown:
+            raise ValueError(f"unknown journey kinds: {', '.join(sorted(unknown))}")
+        self._kinds = list(kinds or MIX)
         self._weights = [MIX[k] for k in self._kinds]
 
     def next(self) -> tuple[str, list[dict[str, Any]]]:
@@ -357,12 +384,15 @@ class SoakReport:
     decided: int
     sync_errors: list[str]
     propped_true: int = 0
+    malloc: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class Soak:
-    def __init__(self, root: Path, seed: int) -> None:
+    def __init__(self, root: Path, seed: int, *, kinds: tuple[str, ...] = (), trim: bool = False) -> None:
         self.root = root
         self.seed = seed
+        self.kinds = kinds
+        self.trim = trim
         self.ui: Any = None
         self.services: Any = None
         self._stop = threading.Event()
@@ -424,12 +454,15 @@ class Soak:
         sys.stderr.write(f"[soak] {phase} {s.n}/{total} {rate:.2f}/s eta {eta / 60:.0f} min | "
                          f"rss {s.rss_mb:.1f} MB fds {s.fds} threads {s.threads}/{s.py_threads} "
                          f"scene {s.scene_items} pyobj {s.py_objects} "
-                         f"True/None refs {s.true_refs}/{s.none_refs}\n")
+                         f"True/None refs {s.true_refs}/{s.none_refs}"
+                         + (f" | trimmed rss {s.rss_trimmed_mb:.1f} MB, malloc in use "
+                            f"{s.malloc_used_mb:.1f} MB" if s.rss_trimmed_mb else "")
+                         + "\n")
         sys.stderr.flush()
 
     def _record(self, out: list[Sample], n: int, start: float, phase: str, total: int,
                 sink: Any) -> None:
-        s = take_sample(n, time.monotonic() - start, self.scene_items)
+        s = take_sample(n, time.monotonic() - start, self.scene_items, trim=self.trim)
         out.append(s)
         self._progress(phase, s, total)
         if sink is not None:
@@ -456,7 +489,7 @@ class Soak:
     def journeys(self, count: int, every: int, warmup: int, sink: Any) -> tuple[Phase, dict[str, Any]]:
         from kiosk.journey import State
 
-        mix = JourneyMix(self.seed)
+        mix = JourneyMix(self.seed, self.kinds)
         driver = self.ui.driver
         errors = _StepErrors()
         driver_log = logging.getLogger("kiosk.ui.driver")
@@ -522,16 +555,20 @@ class Soak:
 
 
 def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
-             samples_path: Path | None = None, prop_up_true: int = 0) -> SoakReport:
+             samples_path: Path | None = None, prop_up_true: int = 0,
+             kinds: tuple[str, ...] = (), trim: bool = False,
+             malloc: dict[str, int] | None = None) -> SoakReport:
     # bench-only life support against the PySide6 refcount bug (see --prop-up): the
     # references are held for the whole run and reported in the table's notes
     propped = [True, None, False] * prop_up_true
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
-        soak = Soak(Path(tmp), seed)
+        soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim)
         if sink is not None:
             sink.write(json.dumps({"phase": "meta", "journeys": journeys, "every": every,
-                                   "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true}) + "\n")
+                                   "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true,
+                                   "mix": list(kinds or MIX), "malloc_trim": trim,
+                                   "malloc": malloc or {}}) + "\n")
         try:
             soak.open()
             baseline = soak.idle(journeys, every, warmup, sink)
@@ -545,7 +582,7 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
                           left_over=stats["left_over"], receipts=stats["receipts"],
                           accepted=queue.get("accepted", 0), queue_end=queue,
                           decided=stats["decided"], sync_errors=soak.sync_errors,
-                          propped_true=prop_up_true)
+                          propped_true=prop_up_true, malloc=malloc or {})
 
 
 class _maybe_open:
@@ -570,6 +607,12 @@ _METRICS: tuple[tuple[str, str, str], ...] = (
     ("true_refs", "references to True", "{:.0f}"), ("none_refs", "references to None", "{:.0f}"))
 
 
+# with --malloc-trim
+_MALLOC_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("rss_trimmed_mb", "RSS after malloc_trim (MB)", "{:.1f}"),
+    ("malloc_used_mb", "malloc in use (MB)", "{:.1f}"))
+
+
 def _measured(phase: Phase) -> list[Sample]:
     after = [s for s in phase.samples if s.n >= phase.warmup]
     return after if len(after) >= 2 else phase.samples[-2:]
@@ -590,7 +633,7 @@ def metrics_table(baseline: Phase, journeys: Phase) -> tuple[list[str], bool]:
     for phase in (baseline, journeys):
         measured = _measured(phase)
         unit = "idle iterations" if "baseline" in phase.name else "journeys"
-        for key, label, fmt in _METRICS:
+        for key, label, fmt in _METRICS + _MALLOC_METRICS * any(s.rss_trimmed_mb for s in measured):
             ys = [float(getattr(s, key)) for s in measured]
             xs = [s.n / 1000 for s in measured]
             first, last = ys[0], ys[-1]
@@ -654,6 +697,9 @@ def table(report: SoakReport) -> tuple[str, bool]:
                  f"{report.decided} officer decisions pulled back"
                  + (f"; sync errors: {'; '.join(report.sync_errors[:3])}" if report.sync_errors else ""))
     notes += true_note(j, report.propped_true)
+    notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in report.malloc.items())
+                               + " (kiosk.memory.tune_malloc, as the launcher sets it)"
+                               if report.malloc else "glibc's defaults"))
     notes.append(f"verdict: {'every target met' if ok else 'a target was MISSED'}")
     return "\n".join(lines + notes), ok
 
@@ -661,7 +707,7 @@ def table(report: SoakReport) -> tuple[str, bool]:
 def from_samples(path: Path) -> str:
     """The metrics table from a --samples file: a run still going, stopped or aborted."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    meta = next((r for r in rows if r["phase"] == "meta"), {})
+    meta: dict[str, Any] = next((r for r in rows if r["phase"] == "meta"), {})
     warmup = int(meta.get("warmup", 0))
     fields = {f.name for f in dataclasses.fields(Sample)}
     phases = {}
@@ -676,6 +722,11 @@ def from_samples(path: Path) -> str:
     notes = ["", f"recorded so far: {last.n} of {meta.get('journeys', '?')} journeys in {last.t:.0f} s "
              f"({last.n / last.t:.2f}/s) — the run was still going, stopped or aborted after this sample",
              *true_note(phases["journeys"], int(meta.get("prop_up_true", 0)))]
+    if "malloc" in meta:
+        malloc = meta["malloc"]
+        notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in malloc.items())
+                                   if malloc else "glibc's defaults")
+                     + f"; journey kinds: {', '.join(meta.get('mix', MIX))}")
     return "\n".join([*lines, *notes])
 
 
@@ -703,12 +754,25 @@ def main(argv: list[str] | None = None) -> int:
                              "6.12 refcount bug (a reference to True lost per Signal.emit() on "
                              "Python 3.11, some to None) does not abort the run before the memory "
                              "figures are in (reported in the notes)")
+    parser.add_argument("--mix", default="", metavar="KIND[,KIND]",
+                        help=f"only these journey kinds, at their usual weights ({', '.join(MIX)})")
+    parser.add_argument("--malloc-trim", action="store_true",
+                        help="at every sample, also call glibc's malloc_trim(0) and record the RSS "
+                             "after it (diagnostic: freed memory the allocator still holds)")
+    parser.add_argument("--glibc-defaults", action="store_true",
+                        help="leave glibc's malloc at its defaults (the kiosk's launcher applies "
+                             "kiosk.memory.tune_malloc, and so does this benchmark unless told not to)")
     parser.add_argument("--from-samples", type=Path, default=None, metavar="FILE",
                         help="only print the metrics table from a --samples file (a partial run)")
     args = parser.parse_args(argv)
     if args.from_samples is not None:
         print(from_samples(args.from_samples))
         return 0
+    malloc: dict[str, int] = {}
+    if not args.glibc_defaults:
+        from kiosk.memory import tune_malloc
+
+        malloc = tune_malloc()  # as the launcher (kiosk.__main__) does, before any thread
     journeys = args.journeys or (24 if args.quick else 10_000)
     warmup = args.warmup if args.warmup is not None else (
         min(4, journeys // 4) if args.quick else min(200, journeys // 10))
@@ -717,8 +781,13 @@ def main(argv: list[str] | None = None) -> int:
     warnings.setLevel(logging.WARNING)
     warnings.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(warnings)
+    kinds = tuple(k for k in args.mix.split(",") if k)
+    unknown = set(kinds) - set(MIX)
+    if unknown:
+        parser.error(f"--mix: unknown journey kinds {', '.join(sorted(unknown))} (known: {', '.join(MIX)})")
     report = run_soak(journeys, every=every, warmup=warmup, seed=args.seed,
-                      samples_path=args.samples, prop_up_true=args.prop_up)
+                      samples_path=args.samples, prop_up_true=args.prop_up, kinds=kinds,
+                      trim=args.malloc_trim, malloc=malloc)
     text, _ok = table(report)
     print(text)
     out = args.results or (None if args.quick else RESULTS)
