@@ -47,6 +47,9 @@ class FileCameraConfig(_Driver):
     source: Path | None = None  # None: generated frames (a page on a desk)
     fps: Annotated[float, Field(gt=0, le=120)] = 15.0
     loop: bool = True
+    # the camera's clock runs this many times faster (simulated time: frames still come ``fps``
+    # times a real second, stamped ``speed / fps`` apart); the soak benchmark's accelerated clock
+    speed: Annotated[float, Field(gt=0, le=100)] = 1.0
 
 
 class OpenCvCameraConfig(_Driver):

@@ -7,6 +7,12 @@ at ``fps`` and loop. Sources that would repeat pixel-identical frames (a still, 
 one-LSB sensor noise, as a real sensor would, so the frozen-frame detector — the same one the
 OpenCV driver uses — only fires when the camera is *told* to freeze.
 
+``speed`` runs the camera's own clock faster than the wall clock (a simulator's accelerated
+time, as the soak benchmark's): frames still come ``fps`` times a real second, each stamped
+``speed / fps`` seconds after the previous one. What is measured on frame times — the live
+capture's hold-still and cool-down — passes ``speed`` times sooner; what runs per frame (the
+whole capture pipeline) runs as before; the stall detector keeps its wall-clock timeout.
+
 Scripting hooks reach every state: :meth:`freeze` (identical frames → FAULT after the stall
 timeout), :meth:`stop_frames` (no frames: a simulated unplug → OFFLINE at once), :meth:`resume`,
 and :meth:`show_image` (e.g. a frame with a QR code for the camera scanner).
@@ -38,6 +44,16 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".
 Mode = Literal["run", "frozen", "stopped"]
 
 
+def _scaled(clock: Callable[[], float], speed: float) -> Callable[[], float]:
+    """``clock`` running ``speed`` times faster, from its value now."""
+    start = clock()
+
+    def scaled() -> float:
+        return start + (clock() - start) * speed
+
+    return scaled
+
+
 class FileCamera:
     def __init__(
         self,
@@ -49,18 +65,22 @@ class FileCamera:
         size: tuple[int, int] = (1280, 720),
         stall_timeout_ms: int = 2000,
         clock: Callable[[], float] = time.monotonic,
+        speed: float = 1.0,
     ) -> None:
         if fps <= 0:
             raise ValueError("fps must be positive")
+        if speed <= 0:
+            raise ValueError("speed must be positive")
         self._source = source
         self._period = 1.0 / fps
         self._loop = loop
         self._seed = seed
         self._size = size
-        # a slow source must not look stalled between two of its own frames
-        self._stall_s = max(stall_timeout_ms / 1000, 3 * self._period)
-        self._slot = FrameSlot(clock)
-        self._clock = clock
+        # a slow source must not look stalled between two of its own frames; in camera time
+        self._stall_s = max(stall_timeout_ms / 1000, 3 * self._period) * speed
+        self._clock = clock  # paces the frames: wall time
+        self.frame_clock = clock if speed == 1.0 else _scaled(clock, speed)  # stamps them
+        self._slot = FrameSlot(self.frame_clock)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -77,7 +97,8 @@ class FileCamera:
         cls, config: FileCameraConfig, *, seed: int = 0, stall_timeout_ms: int = 2000
     ) -> FileCamera:
         return cls(
-            config.source, fps=config.fps, loop=config.loop, seed=seed, stall_timeout_ms=stall_timeout_ms
+            config.source, fps=config.fps, loop=config.loop, seed=seed, stall_timeout_ms=stall_timeout_ms,
+            speed=config.speed,
         )
 
     # ------------------------------------------------------------------ port

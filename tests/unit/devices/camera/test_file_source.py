@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +69,48 @@ def test_build_camera_chooses_by_driver(tmp_path: Path) -> None:
     assert isinstance(camera, FileCamera) and sim is camera
     camera, sim = build_camera(OpenCvCameraConfig(driver="opencv"))
     assert isinstance(camera, OpenCvCamera) and sim is None
+
+
+def test_speed_stamps_frames_on_a_faster_clock() -> None:
+    now = [100.0]
+    camera = FileCamera(fps=30, size=(64, 48), clock=lambda: now[0], speed=4.0)
+    camera.start()
+    try:
+        first = camera.wait_frame(0, 2.0)
+        assert first is not None
+        assert first.timestamp == 100.0
+        now[0] = 102.5  # 2.5 s of wall time: 10 s of the camera's
+        frame = first
+        for _ in range(20):  # a frame stamped before the change may still be on its way
+            newer = camera.wait_frame(frame.seq, 2.0)
+            assert newer is not None
+            frame = newer
+            if frame.timestamp != first.timestamp:
+                break
+        assert frame.timestamp == 110.0
+    finally:
+        camera.stop()
+
+
+def test_speed_comes_from_the_config() -> None:
+    camera = FileCamera.from_config(FileCameraConfig(driver="simulated", speed=8.0))
+    start = camera.frame_clock()
+    time.sleep(0.05)
+    assert camera.frame_clock() - start >= 8 * 0.05
+
+
+def test_speed_keeps_the_stall_timeout_in_wall_time() -> None:
+    now = [0.0]
+    camera = FileCamera(fps=30, size=(64, 48), clock=lambda: now[0], speed=4.0,
+                        stall_timeout_ms=2000)
+    camera.start()
+    try:
+        assert camera.wait_frame(0, 2.0) is not None
+        camera.freeze()  # identical frames: frozen after the stall timeout, in wall time
+        time.sleep(0.2)  # frozen frames delivered (at 0 s)
+        now[0] = 1.9
+        assert camera.status().state is DeviceState.OK  # 7.6 camera seconds: under 2 s of wall time
+        now[0] = 2.5
+        wait_until(lambda: camera.status().state is DeviceState.FAULT, 2.0, "frozen")
+    finally:
+        camera.stop()
