@@ -3,6 +3,7 @@ kiosk in one process, offscreen, sampling resident memory, open file descriptors
 beside the same sampling of the same kiosk sitting idle (the noise floor), in the same run.
 
     python -m bench.soak [--journeys N] [--quick] [--seed S] [--results PATH] [--samples PATH]
+                         [--mix KIND[,KIND]] [--camera-speed X] [--malloc-trim] [--glibc-defaults]
 
 One process runs the real UI (KioskWindow over the real Journey, catalogue and encrypted
 outbox) over the demo profile's devices — the simulators behind the real drivers: the GA 467
@@ -13,8 +14,12 @@ as it would in the field. Journeys are :class:`kiosk.ui.driver.ScriptDriver` scr
 from a seeded mix (business-licence application with an ID card on the reader, captures,
 submit, receipt print and rating; the same with HKID manual entry; status check; policy
 lookup; walk-away idle wipe; abandon); the driver's FakeClock is the journey's clock, so idle
-timeouts and countdowns fire without waiting. A back-office officer decides every tenth
-accepted submission, so status pulls bring decisions back.
+timeouts and countdowns fire without waiting, and the simulated camera's clock runs
+``--camera-speed`` times faster (default 8), so the live capture's hold-still and cool-down,
+measured on frame times, pass sooner, while every frame still goes through the whole capture
+pipeline at its real rate. The process sets glibc's malloc as the kiosk's launcher does
+(:func:`kiosk.memory.tune_malloc`; ``--glibc-defaults`` to measure without it). A back-office
+officer decides every tenth accepted submission, so status pulls bring decisions back.
 
 Every ``--sample-every`` journeys (after a ``gc.collect()``): VmRSS (/proc/self/status), open
 fds (/proc/self/fd), threads (/proc/self/task and ``threading.active_count()``), the items in
@@ -53,6 +58,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "SOAK_RESULTS.md"
 RSS_GROWTH_MB = 20.0
 FLAT_TOLERANCE = 2
+CAMERA_SPEED = 8.0  # the accelerated clock of the simulated camera (see --camera-speed)
 LICENCE = "44030400SC-XK-0001"
 OTHER_ITEMS = ("44030400SC-XK-0001", "44030400SC-XK-0003")
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -173,7 +179,6 @@ class SeededCards:
         self.rng = rng
 
     def insert_card(self, kind: str) -> None:
-        from kiosk.devices.idcard.ga467 import FIND_CARD
         from kiosk.devices.idcard.simulated import default_card
         from kiosk.identity.numbers import resident_id_birth_date, resident_id_sex
 
@@ -183,10 +188,8 @@ class SeededCards:
             identity = dataclasses.replace(
                 identity, number=number, name=_person(self.rng), sex=resident_id_sex(number),
                 birth_date=resident_id_birth_date(number))
-        # the citizen lays the card once the screen asks for it: after the reader's next poll
-        # (a card laid before it, within seconds of the last read, would be taken for the card
-        # already reported: see the README's soak notes)
-        self.reader.wait_for(*FIND_CARD, self.reader.count(*FIND_CARD) + 1, timeout=5.0)
+        # laid at once: the UI's poll thread re-arms the reader for each new request, so a card
+        # laid before its next poll is read all the same (GA 467 driver, rearm())
         self.reader.insert_card(kind, identity=identity, extras=extras)
 
     def remove_card(self) -> None:
@@ -385,12 +388,16 @@ class SoakReport:
     sync_errors: list[str]
     propped_true: int = 0
     malloc: dict[str, int] = dataclasses.field(default_factory=dict)
+    camera_speed: float = 1.0
+    simulators: str = ""
 
 
 class Soak:
-    def __init__(self, root: Path, seed: int, *, kinds: tuple[str, ...] = (), trim: bool = False) -> None:
+    def __init__(self, root: Path, seed: int, *, kinds: tuple[str, ...] = (), trim: bool = False,
+                 camera_speed: float = 1.0) -> None:
         self.root = root
         self.seed = seed
+        self.camera_speed = camera_speed
         self.kinds = kinds
         self.trim = trim
         self.ui: Any = None
@@ -418,8 +425,11 @@ class Soak:
         url = f"http://127.0.0.1:{_free_port()}"
         # poll_s 2: the worker looks for new queued submissions every 2 s (the demo's 30 s
         # would let a backlog build that only the run's end drains)
+        # the simulated camera's clock runs camera_speed times faster: hold-still and
+        # cool-down (measured on frame times) pass sooner, every frame still runs the pipeline
+        camera = f'[devices.camera]\ndriver = "simulated"\nspeed = {self.camera_speed}\n'
         self.ui = open_device_ui(self.app, self.root / "kiosk",
-                                 extra=f'[sync]\nurl = "{url}"\npoll_s = 2\n')
+                                 extra=f'[sync]\nurl = "{url}"\npoll_s = 2\n{camera}')
         self.ui.driver.card_reader = SeededCards(self.ui.devices.simulators["id_card_reader"],
                                                  random.Random(self.seed + 1))
         self.services = DemoServices(self.ui.config, build_keyring(self.ui.config),
@@ -548,6 +558,19 @@ class Soak:
                 return counts
             self._stop.wait(0.5)
 
+    def simulator_memory(self) -> str:
+        """What the demo's simulators keep for their scripting hooks (it grows with the run and
+        is not the kiosk's: a terminal has real devices)."""
+        parts = []
+        for name, sim in sorted(self.ui.devices.simulators.items()):
+            jobs = getattr(sim, "jobs", None)
+            if isinstance(jobs, list):
+                parts.append(f"{name} {len(jobs)} jobs ({sum(map(len, jobs)) / 2**20:.1f} MB)")
+            requests = getattr(sim, "requests", None)
+            if callable(requests):
+                parts.append(f"{name} {len(requests())} requests")
+        return ", ".join(parts) or "nothing"
+
     def queue_counts(self) -> dict[str, int]:
         rows = self.ui.core.outbox.db.execute(
             "SELECT status, count(*) FROM submissions GROUP BY status").fetchall()
@@ -557,23 +580,24 @@ class Soak:
 def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
              samples_path: Path | None = None, prop_up_true: int = 0,
              kinds: tuple[str, ...] = (), trim: bool = False,
-             malloc: dict[str, int] | None = None) -> SoakReport:
+             malloc: dict[str, int] | None = None, camera_speed: float = 1.0) -> SoakReport:
     # bench-only life support against the PySide6 refcount bug (see --prop-up): the
     # references are held for the whole run and reported in the table's notes
     propped = [True, None, False] * prop_up_true
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
-        soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim)
+        soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim, camera_speed=camera_speed)
         if sink is not None:
             sink.write(json.dumps({"phase": "meta", "journeys": journeys, "every": every,
                                    "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true,
                                    "mix": list(kinds or MIX), "malloc_trim": trim,
-                                   "malloc": malloc or {}}) + "\n")
+                                   "malloc": malloc or {}, "camera_speed": camera_speed}) + "\n")
         try:
             soak.open()
             baseline = soak.idle(journeys, every, warmup, sink)
             phase, stats = soak.journeys(journeys, every, warmup, sink)
             queue = soak.drain(120)
+            simulators = soak.simulator_memory()
         finally:
             soak.close()
             del propped
@@ -582,7 +606,8 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
                           left_over=stats["left_over"], receipts=stats["receipts"],
                           accepted=queue.get("accepted", 0), queue_end=queue,
                           decided=stats["decided"], sync_errors=soak.sync_errors,
-                          propped_true=prop_up_true, malloc=malloc or {})
+                          propped_true=prop_up_true, malloc=malloc or {},
+                          camera_speed=camera_speed, simulators=simulators)
 
 
 class _maybe_open:
@@ -697,6 +722,9 @@ def table(report: SoakReport) -> tuple[str, bool]:
                  f"{report.decided} officer decisions pulled back"
                  + (f"; sync errors: {'; '.join(report.sync_errors[:3])}" if report.sync_errors else ""))
     notes += true_note(j, report.propped_true)
+    notes.append(f"kept by the demo's simulators at the end (not the kiosk's): {report.simulators}")
+    notes.append(f"simulated camera clock: {report.camera_speed:g}x (frames at the camera's fps in "
+                 "real time, stamped on the faster clock)")
     notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in report.malloc.items())
                                + " (kiosk.memory.tune_malloc, as the launcher sets it)"
                                if report.malloc else "glibc's defaults"))
@@ -726,7 +754,8 @@ def from_samples(path: Path) -> str:
         malloc = meta["malloc"]
         notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in malloc.items())
                                    if malloc else "glibc's defaults")
-                     + f"; journey kinds: {', '.join(meta.get('mix', MIX))}")
+                     + f"; journey kinds: {', '.join(meta.get('mix', MIX))}"
+                     + f"; simulated camera clock {meta.get('camera_speed', 1.0):g}x")
     return "\n".join([*lines, *notes])
 
 
@@ -759,6 +788,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--malloc-trim", action="store_true",
                         help="at every sample, also call glibc's malloc_trim(0) and record the RSS "
                              "after it (diagnostic: freed memory the allocator still holds)")
+    parser.add_argument("--camera-speed", type=float, default=CAMERA_SPEED, metavar="X",
+                        help="the simulated camera's clock runs X times faster: the live capture's "
+                             "hold-still and cool-down (measured on frame times) pass sooner, every "
+                             f"frame still runs the whole pipeline (default {CAMERA_SPEED:g}; 1: real time)")
     parser.add_argument("--glibc-defaults", action="store_true",
                         help="leave glibc's malloc at its defaults (the kiosk's launcher applies "
                              "kiosk.memory.tune_malloc, and so does this benchmark unless told not to)")
@@ -787,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--mix: unknown journey kinds {', '.join(sorted(unknown))} (known: {', '.join(MIX)})")
     report = run_soak(journeys, every=every, warmup=warmup, seed=args.seed,
                       samples_path=args.samples, prop_up_true=args.prop_up, kinds=kinds,
-                      trim=args.malloc_trim, malloc=malloc)
+                      trim=args.malloc_trim, malloc=malloc, camera_speed=args.camera_speed)
     text, _ok = table(report)
     print(text)
     out = args.results or (None if args.quick else RESULTS)
