@@ -83,7 +83,7 @@ class Sample:
     true_refs: int  # sys.getrefcount(True): PySide6 6.12 takes one per Signal.emit() on 3.11
     none_refs: int = 0  # sys.getrefcount(None): and some per queued slot call
     rss_trimmed_mb: float = 0.0  # VmRSS right after malloc_trim(0) (--malloc-trim; 0: not taken)
-    malloc_used_mb: float = 0.0  # glibc mallinfo2: bytes in use (uordblks + hblkhd; --malloc-trim)
+    malloc_used_mb: float = 0.0  # glibc mallinfo2: bytes in use (arenas + mapped chunks)
 
 
 def _rss_mb() -> float:
@@ -112,11 +112,11 @@ def malloc_used_mb() -> float:
 def take_sample(n: int, t: float, scene_items: Callable[[], int], *, trim: bool = False) -> Sample:
     gc.collect()
     rss = _rss_mb()
-    trimmed = used = 0.0
+    used = malloc_used_mb()
+    trimmed = 0.0
     if trim:  # diagnostic: how much of the RSS is freed memory glibc still holds
         malloc_trim()
         trimmed = _rss_mb()
-        used = malloc_used_mb()
     return Sample(n=n, t=t, rss_mb=rss, fds=len(list(Path("/proc/self/fd").iterdir())),
                   threads=len(list(Path("/proc/self/task").iterdir())), py_threads=threading.active_count(),
                   scene_items=scene_items(), py_objects=len(gc.get_objects()),
@@ -465,8 +465,8 @@ class Soak:
                          f"rss {s.rss_mb:.1f} MB fds {s.fds} threads {s.threads}/{s.py_threads} "
                          f"scene {s.scene_items} pyobj {s.py_objects} "
                          f"True/None refs {s.true_refs}/{s.none_refs}"
-                         + (f" | trimmed rss {s.rss_trimmed_mb:.1f} MB, malloc in use "
-                            f"{s.malloc_used_mb:.1f} MB" if s.rss_trimmed_mb else "")
+                         + f" | malloc in use {s.malloc_used_mb:.1f} MB"
+                         + (f", rss after malloc_trim {s.rss_trimmed_mb:.1f} MB" if s.rss_trimmed_mb else "")
                          + "\n")
         sys.stderr.flush()
 
@@ -632,10 +632,10 @@ _METRICS: tuple[tuple[str, str, str], ...] = (
     ("true_refs", "references to True", "{:.0f}"), ("none_refs", "references to None", "{:.0f}"))
 
 
-# with --malloc-trim
+# when recorded (malloc in use: glibc; after malloc_trim: --malloc-trim)
 _MALLOC_METRICS: tuple[tuple[str, str, str], ...] = (
-    ("rss_trimmed_mb", "RSS after malloc_trim (MB)", "{:.1f}"),
-    ("malloc_used_mb", "malloc in use (MB)", "{:.1f}"))
+    ("malloc_used_mb", "malloc in use (MB)", "{:.1f}"),
+    ("rss_trimmed_mb", "RSS after malloc_trim (MB)", "{:.1f}"))
 
 
 def _measured(phase: Phase) -> list[Sample]:
@@ -658,7 +658,8 @@ def metrics_table(baseline: Phase, journeys: Phase) -> tuple[list[str], bool]:
     for phase in (baseline, journeys):
         measured = _measured(phase)
         unit = "idle iterations" if "baseline" in phase.name else "journeys"
-        for key, label, fmt in _METRICS + _MALLOC_METRICS * any(s.rss_trimmed_mb for s in measured):
+        extra = tuple(m for m in _MALLOC_METRICS if any(getattr(s, m[0]) for s in measured))
+        for key, label, fmt in _METRICS + extra:
             ys = [float(getattr(s, key)) for s in measured]
             xs = [s.n / 1000 for s in measured]
             first, last = ys[0], ys[-1]
