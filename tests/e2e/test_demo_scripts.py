@@ -31,17 +31,23 @@ def _demo(config: Path, script: str, shots: Path) -> subprocess.CompletedProcess
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_the_remote_profiles_demo_script_runs_on_simulated_devices(tmp_path: Path) -> None:
+def _config(tmp_path: Path, profile: str, extra: str = "") -> Path:
+    """A config file for ``profile`` with its data, log and keyring under ``tmp_path``."""
     data = tmp_path / "data"
     config = tmp_path / "kiosk.toml"
-    config.write_text(f"""profile = "remote"
+    config.write_text(f"""profile = "{profile}"
 [paths]
 data_dir = "{data}"
 log_file = "{data / 'logs' / 'kiosk.log'}"
 [keyring]
 file = "{data / 'keyring' / 'k.cfg'}"
 master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
-""", encoding="utf-8")
+{extra}""", encoding="utf-8")
+    return config
+
+
+def test_the_remote_profiles_demo_script_runs_on_simulated_devices(tmp_path: Path) -> None:
+    config = _config(tmp_path, "remote")
     shots = tmp_path / "shots"
     done = _demo(config, "ui-hk-hkid.json", shots)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -56,17 +62,7 @@ def test_the_gov_app_demo_script_identifies_with_the_apps_qr_through_the_local_b
     with socket.socket() as probe:  # the demo's back office port (not the default 8765)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = tmp_path / "kiosk.toml"
-    config.write_text(f"""profile = "demo"
-[paths]
-data_dir = "{data}"
-log_file = "{data / 'logs' / 'kiosk.log'}"
-[keyring]
-file = "{data / 'keyring' / 'k.cfg'}"
-master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
-[sync]
-url = "http://127.0.0.1:{port}"
-""", encoding="utf-8")
+    config = _config(tmp_path, "demo", f'[sync]\nurl = "http://127.0.0.1:{port}"\n')
     shots = tmp_path / "shots"
     done = _demo(config, "ui-gov-app.json", shots)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
