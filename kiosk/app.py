@@ -6,9 +6,11 @@ collaborators or reaches for globals.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +210,25 @@ class Devices:
     health: DeviceHealth
     # scan results go to every listener (the UI bridge, diagnostics); called on the scanner's thread
     scan_listeners: list[Callable[[Any], None]] = dataclasses.field(default_factory=list)
+
+    def gate_codes(self, wanted: threading.Event | None) -> None:
+        """A camera scanner decodes only while ``wanted`` is set (or held: :meth:`codes_held`);
+        scanners with their own decoder (HID, serial) read whenever a code is shown."""
+        gate = getattr(self.scanner, "gate", None)
+        if gate is not None:
+            gate(wanted)
+
+    @contextlib.contextmanager
+    def codes_held(self) -> Iterator[None]:
+        """Codes are read for the duration, whatever the gate says (diagnostics' scan test)."""
+        hold = getattr(self.scanner, "hold", None)
+        if hold is not None:
+            hold(True)
+        try:
+            yield
+        finally:
+            if hold is not None:
+                hold(False)
 
     def dispatch_scan(self, result: Any) -> None:
         for listener in list(self.scan_listeners):

@@ -158,9 +158,10 @@ class LiveCapture:
     """Runs a :class:`LiveAnalyser` over a camera on its own thread.
 
     ``on_frame(LiveFrame)`` is called on the worker thread after every analysed frame (at most
-    ``max_rate_hz`` per second) and, while the camera delivers nothing, once per
-    ``offline_after_s`` with ``guidance == device.camera.offline``. Every method may be called
-    from any thread.
+    ``max_rate_hz`` per second of the frames' own timestamps — a simulated camera on an
+    accelerated clock is analysed more often per wall-clock second, never less) and, while the
+    camera delivers nothing, once per ``offline_after_s`` of ``clock`` with
+    ``guidance == device.camera.offline``. Every method may be called from any thread.
     """
 
     def __init__(self, camera: Camera, on_frame: Callable[[LiveFrame], None], *,
@@ -175,7 +176,6 @@ class LiveCapture:
         self._offline_after = offline_after_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pending: list[Callable[[LiveAnalyser], None]] = []
@@ -202,7 +202,6 @@ class LiveCapture:
         with self._lock:
             thread, self._thread = self._thread, None
             self._stop.set()
-            self._wake.set()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
         self._drain()
@@ -222,10 +221,8 @@ class LiveCapture:
         with self._lock:
             running = self._thread is not None
             self._pending.append(request)
-        if running:
-            self._wake.set()
-        else:
-            self._drain()
+        if not running:
+            self._drain()  # else before the worker's next frame
 
     def _drain(self) -> None:
         with self._lock:
@@ -253,12 +250,10 @@ class LiveCapture:
                         self._emit(LiveFrame(None, None, OFFLINE_KEY, "offline", tag=self.analyser.tag))
                     continue
                 waiting_since = now
-                if now < next_due:  # bounded rate: wait, then take the newest frame
-                    self._wake.wait(next_due - now)
-                    self._wake.clear()
-                    continue
                 last_seq = frame.seq
-                next_due = now + self._period
+                if next_due - self._period <= frame.timestamp < next_due:
+                    continue  # bounded rate, on the frames' own clock: too soon after the last
+                next_due = frame.timestamp + self._period
                 self._drain()
                 try:
                     result = self.analyser.analyse(frame.image, frame.timestamp, frame.seq)

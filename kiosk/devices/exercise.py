@@ -43,9 +43,10 @@ def wait_for_scan(devices: Any, timeout: float, trigger: Callable[[], None] | No
 
     devices.scan_listeners.append(on_scan)
     try:
-        if trigger is not None:
-            trigger()
-        done.wait(timeout)
+        with devices.codes_held():
+            if trigger is not None:
+                trigger()
+            done.wait(timeout)
     finally:
         devices.scan_listeners.remove(on_scan)
     return got[0] if got else None

@@ -137,6 +137,7 @@ class JourneyBridge(QObject):
         self._print_pool = QThreadPool(self)
         self._print_pool.setMaxThreadCount(1)  # one printer at a time
         self.card_wanted = CardWanted()
+        self.codes_wanted = threading.Event()  # set while a screen takes a scanned code
         connect_queued(self._backgroundDone, self._finish_background)
 
     # ------------------------------------------------------------------ start-up work

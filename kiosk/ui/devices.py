@@ -58,6 +58,8 @@ class CardWantedLike(Protocol):
 class BridgeLike(Protocol):
     @property
     def card_wanted(self) -> CardWantedLike: ...
+    @property
+    def codes_wanted(self) -> threading.Event: ...
 
     def deliver_card(self, document: Any) -> None: ...
     def deliver_card_error(self, key: str) -> None: ...
@@ -130,6 +132,7 @@ class DeviceLink:
             self._out_of_service = bool(down)
         if down:
             bridge.deliver_out_of_service(f"journey.device_unavailable.{down[0]}")
+        self.devices.gate_codes(bridge.codes_wanted)  # the camera decodes on code screens only
         self.devices.scan_listeners.append(self._on_scan)
         if not isinstance(self.devices.idcard, UnavailableDevice):
             self._card_thread = threading.Thread(target=self._poll_cards, name="ui-idcard-poll",
@@ -142,6 +145,7 @@ class DeviceLink:
         self._stop.set()
         if self._on_scan in self.devices.scan_listeners:
             self.devices.scan_listeners.remove(self._on_scan)
+        self.devices.gate_codes(None)
         if self._card_thread is not None:
             self._card_thread.join(10)
             self._card_thread = None

@@ -42,6 +42,7 @@ from kiosk.messages import translate
 from kiosk.sync.client import SyncClient
 from kiosk.sync.protocol import Heartbeat
 from kiosk.sync.worker import SyncWorker
+from kiosk.ui.bridge import CardWanted
 from kiosk.ui.devices import DeviceLink
 from tests.conftest import LogCollector
 from tests.factories import make_submission, small_tmpfs
@@ -278,7 +279,8 @@ class LinkToJourney:
 
     def __init__(self, journey: Journey) -> None:
         self.journey = journey
-        self.card_wanted = threading.Event()
+        self.card_wanted = CardWanted()
+        self.codes_wanted = threading.Event()
         self.out_of_service: list[str] = []
 
     def deliver_card(self, document: Any) -> None:

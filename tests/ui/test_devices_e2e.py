@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,37 @@ def test_business_licence_through_real_drivers_arrives_at_the_back_office(
             camera.show_image(None)
         ui.driver.settle()
         assert ui.driver.item("statusTracking").property("text") == tracking
+    finally:
+        ui.close()
+
+
+def test_the_camera_decodes_codes_only_on_the_screens_that_take_one(
+        qapp: object, tmp_path: Path, qtbot: Any) -> None:
+    """The camera is shared with the document capture: frames go to the code decoder on the
+    card, status-check and pick-up screens only, and to diagnostics' scan test when it runs."""
+    ui = open_device_ui(qapp, tmp_path)
+    try:
+        scanner = ui.devices.scanner
+
+        def decoded_over(seconds: float) -> int:
+            ui.driver.settle()
+            time.sleep(0.25)  # a frame taken before the screen changed is finished
+            start = scanner.frames_decoded
+            qtbot.wait(int(seconds * 1000))
+            return int(scanner.frames_decoded - start)
+
+        assert ui.journey.state is State.ATTRACT and decoded_over(0.6) == 0
+        assert ui.driver.run([{"do": "start"}, {"do": "choose_language", "language": "en"},
+                              {"do": "choose_status_check"}]) == 0
+        assert decoded_over(0.6) > 0
+        assert ui.driver.run([{"do": "home"}]) == 0
+        assert decoded_over(0.6) == 0
+        from kiosk.devices.exercise import wait_for_scan
+        camera = ui.devices.simulators["camera"]
+        result = wait_for_scan(ui.devices, 10, lambda: camera.show_image(qr_image("DIAG-1")))
+        camera.show_image(None)
+        assert result is not None and result.text == "DIAG-1"  # held for the test: decoded
+        assert decoded_over(0.6) == 0  # and gated again after it
     finally:
         ui.close()
 
@@ -190,6 +222,7 @@ class _CardRecorder:
 
     def __init__(self) -> None:
         self.card_wanted = CardWanted()
+        self.codes_wanted = threading.Event()
         self.cards: list[Any] = []
         self._changed = threading.Condition()
 

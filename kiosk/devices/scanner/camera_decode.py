@@ -4,6 +4,12 @@ Latest-frame-wins: the worker always takes the newest frame, so decoding never f
 camera. A payload seen again within ``dedup_window_s`` of its last sighting counts once (a code
 held in front of the camera is one scan, not fifteen a second); it counts again after it has been
 out of view for the window. The optimised ROI / multi-pass pipeline is ``kiosk.capture``'s job.
+
+On demand: the kiosk's camera is shared with the document capture, and decoding every frame on a
+screen that takes no code would take most of a core from it (and heat the terminal all night on
+the attract screen). After :meth:`CameraScanner.gate` the worker decodes only while the gate is
+set (the UI sets it on the screens that take a code) or while someone :meth:`~CameraScanner.hold`
+s it (diagnostics' scan test). Without a gate it decodes every frame (the CLI, the exercises).
 """
 
 from __future__ import annotations
@@ -52,6 +58,10 @@ class CameraScanner:
         self._thread: threading.Thread | None = None
         self._failure: str | None = None
         self.frames_decoded = 0  # diagnostics / tests
+        self._gate: threading.Event | None = None
+        self._holds = 0
+        self._held = threading.Event()
+        self._hold_lock = threading.Lock()
 
     def start(self, callback: ScanCallback, on_error: ErrorCallback | None = None) -> None:
         if self._thread is not None:
@@ -74,6 +84,27 @@ class CameraScanner:
             return DeviceStatus(DeviceState.FAULT, OFFLINE_KEY, self._failure)
         return self._camera.status()  # the scanner is as good as its camera
 
+    def gate(self, wanted: threading.Event | None) -> None:
+        """Decode only while ``wanted`` is set or the scanner is held (``None``: always)."""
+        self._gate = wanted
+
+    def hold(self, on: bool) -> None:
+        """``True``: decode regardless of the gate until the matching ``hold(False)``."""
+        with self._hold_lock:
+            self._holds = max(0, self._holds + (1 if on else -1))
+            if self._holds:
+                self._held.set()
+            else:
+                self._held.clear()
+
+    def _wanted(self) -> bool:
+        """Whether to decode now; waits a little for demand when there is none."""
+        gate = self._gate
+        if gate is None or gate.is_set() or self._held.is_set():
+            return True
+        gate.wait(0.1)  # woken at once by the screen that wants a code; a hold within 0.1 s
+        return False
+
     def stop(self) -> None:
         thread, self._thread = self._thread, None
         self._stop.set()
@@ -84,6 +115,8 @@ class CameraScanner:
     def _run(self, callback: ScanCallback, on_error: ErrorCallback | None) -> None:
         last_seq = 0
         while not self._stop.is_set():
+            if not self._wanted():
+                continue
             frame = self._camera.wait_frame(last_seq, timeout=0.2)
             if frame is None or self._stop.is_set():
                 continue

@@ -55,6 +55,8 @@ APPLICATION_STEPS: Final = ("catalog", "service_detail", "identify", "form", "ca
 _WIPED_STATES: Final = frozenset({State.ATTRACT, State.HOME, State.OUT_OF_SERVICE, State.END})
 # screens that want an ID card on the reader (the poll thread polls only then)
 _CARD_STATES: Final = frozenset({State.IDENTIFY, State.RESULT_PICKUP})
+# the screens that take a scanned code (_on_code): the camera decodes frames only on these
+_CODE_STATES: Final = frozenset({State.IDENTIFY, State.STATUS_CHECK, State.RESULT_PICKUP})
 # after the commit the citizen keeps these screens (the receipt QR) even if a required device
 # fails meanwhile; the out-of-service screen follows when they leave
 _AFTER_COMMIT: Final = frozenset({State.RECEIPT, State.RATING, State.END})
@@ -130,6 +132,7 @@ class SessionModel(QObject):
 
     def close(self) -> None:
         self._bridge.card_wanted.clear()
+        self._bridge.codes_wanted.clear()
         self._live_poll.stop()  # the outbox closes after the window
         self._staff_poll.stop()
         self._unsubscribe()
@@ -168,6 +171,10 @@ class SessionModel(QObject):
             self._bridge.card_wanted.set()
         else:
             self._bridge.card_wanted.clear()
+        if view.state in _CODE_STATES:
+            self._bridge.codes_wanted.set()
+        else:
+            self._bridge.codes_wanted.clear()
         if self._oos_pending is not None and view.state not in _AFTER_COMMIT:
             pending, self._oos_pending = self._oos_pending, None
             self._on_out_of_service(pending)

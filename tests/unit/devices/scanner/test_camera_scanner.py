@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import queue
+import threading
+import time
 
 from kiosk.devices.camera import FileCamera
 from kiosk.devices.config import CameraScannerConfig, HidScannerConfig, SerialScannerConfig
@@ -37,6 +39,40 @@ def test_a_code_held_in_view_counts_once_and_again_after_leaving() -> None:
         assert scanner.status().state is DeviceState.OK
         camera.stop_frames()
         assert scanner.status().state is DeviceState.OFFLINE  # as good as its camera
+    finally:
+        scanner.stop()
+        camera.stop()
+
+
+def test_a_gated_scanner_decodes_only_while_a_screen_wants_codes_or_diagnostics_holds_it() -> None:
+    camera = FileCamera(fps=60, size=(640, 480))
+    scanner = CameraScanner(camera, ZxingDecoder(), dedup_window_s=0.3)
+    wanted = threading.Event()
+    scanner.gate(wanted)
+    results: queue.Queue[ScanResult] = queue.Queue()
+    camera.start()
+    scanner.start(results.put)
+    try:
+        camera.show_image(in_frame(qr_image(b"NOT-NOW")))
+        wait_until(lambda: camera.latest() is not None and camera.latest().seq > 20, what="20 frames")
+        time.sleep(0.2)
+        assert scanner.frames_decoded == 0 and results.empty()  # no screen takes a code
+        wanted.set()  # e.g. the status-check screen
+        assert results.get(timeout=5).text == "NOT-NOW"
+        wanted.clear()
+        time.sleep(0.2)  # the frame in hand is finished
+        stopped = scanner.frames_decoded
+        time.sleep(0.3)
+        assert scanner.frames_decoded == stopped
+        scanner.hold(True)  # diagnostics' scan test, whatever screen is behind it
+        wait_until(lambda: scanner.frames_decoded > stopped + 5, what="decoding while held")
+        scanner.hold(False)
+        time.sleep(0.2)
+        released = scanner.frames_decoded
+        time.sleep(0.3)
+        assert scanner.frames_decoded == released
+        scanner.gate(None)  # ungated: every frame
+        wait_until(lambda: scanner.frames_decoded > released + 5, what="decoding ungated")
     finally:
         scanner.stop()
         camera.stop()
