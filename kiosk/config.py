@@ -198,6 +198,9 @@ class RemoteConfigSettings(_Section):
     # a new remote config is promoted to last-known-good once the app has been up this long
     # after READY and the first screen
     healthy_s: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    # a required device not read yet by then (not polled, a camera waiting for its first frame)
+    # is waited for this much longer before it counts as down on trial (and the trial rolls back)
+    device_grace_s: Annotated[float, Field(ge=0, le=3600)] = 60.0
     # starts allowed with a pending config before it is rolled back (1: the first failed start)
     max_attempts: Annotated[int, Field(ge=1, le=5)] = 1
     # when the running app restarts itself into a newly staged config: as soon as no citizen

@@ -51,7 +51,7 @@ or a trial once promoted) records from the health it publishes for the heartbeat
 (:class:`~kiosk.devices.health.HealthPublisher`) whenever that changes: a device already down
 then does not count, so one broken reader does not make every new config roll back. "On
 trial" is what the trial run has published by the deadline; a device not read yet (not polled,
-a camera waiting for its first frame) is waited for up to ``device_grace_s`` more, then counts
+a camera waiting for its first frame) is waited for up to ``[remote_config] device_grace_s`` more, then counts
 as down. Without a baseline (none recorded yet) devices are not judged. If the app exits
 non-zero, is killed, hangs (the systemd watchdog kills it) or the overlay fails validation at
 start, the next start finds the counter at ``max_attempts`` and rolls back: the pending overlay
@@ -806,7 +806,7 @@ class ConfigRuntime:
         flag = SessionFlag(maintenance_paths(config.paths.data_dir)[1])
         return cls(store, run, healthy_s=rc.healthy_s, apply=rc.apply, session_flag=flag,
                    window=MaintenanceWindow(parse_hhmm(m.window_start), parse_hhmm(m.window_end)),
-                   health_dir=config.paths.data_dir)
+                   health_dir=config.paths.data_dir, device_grace_s=rc.device_grace_s)
 
     def to_env(self) -> str:
         flag = self.session_flag

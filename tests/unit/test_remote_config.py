@@ -22,6 +22,7 @@ from kiosk.devices.offline import UnavailableDevice
 from kiosk.devices.printer import build_receipt_printer
 from kiosk.devices.printer.simulated import EscPosSimulator, LoopbackPrinterServer
 from kiosk.devices.status import STARTING_KEY, DeviceState, DeviceStatus
+from kiosk.errors import ConfigError
 from kiosk.maintenance import MaintenanceWindow, SessionFlag
 from kiosk.remote_config import (
     ENV_VAR,
@@ -599,3 +600,27 @@ def test_a_device_not_read_yet_is_waited_for_within_a_grace_then_counts_as_down(
     clock[0] = 5.0
     assert trial.settle() == "promoted"
     publisher.stop()
+
+
+def test_the_device_grace_is_the_local_config_s_and_reaches_the_ui_process(
+        tmp_config_file: Path) -> None:
+    text = tmp_config_file.read_text("utf-8")
+    if "[remote_config]" in text:
+        text = text.replace("[remote_config]", "[remote_config]\ndevice_grace_s = 15")
+    else:
+        text += "\n[remote_config]\ndevice_grace_s = 15\n"
+    tmp_config_file.write_text(text, "utf-8")
+    config = load_config(tmp_config_file)
+    store = RemoteConfigStore.for_config(config)
+    _, run = store.load_for_run(config)
+    runtime = ConfigRuntime.for_run(config, store, run)
+    assert runtime.device_grace_s == 15
+    passed = ConfigRuntime.from_env({ENV_VAR: runtime.to_env()})
+    assert passed is not None and passed.device_grace_s == 15
+    with pytest.raises(ConfigError, match="device_grace_s"):
+        load_config(_with(tmp_config_file, "device_grace_s = 15", "device_grace_s = -1"))
+
+
+def _with(path: Path, old: str, new: str) -> Path:
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    return path
