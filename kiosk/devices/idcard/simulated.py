@@ -14,6 +14,7 @@ numbers pass their checks.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import itertools
@@ -42,6 +43,7 @@ __all__ = ["SimulatedCard", "SimulatedReader", "default_card", "default_photo", 
 _log = logging.getLogger(__name__)
 
 _POLL_S: Final = 0.02
+REQUESTS_KEPT: Final = 1000  # the latest requests kept in order (requests())
 _DEFAULT_SPLIT: Final = (1, 2, 5, 7, 64)
 _CHUNK_DELAY_S: Final = 0.002
 _CHECK_CHARS: Final = "10X98765432"
@@ -137,7 +139,10 @@ class SimulatedReader:
         self._stall_mid: tuple[int, float, int | None] | None = None
         self._garbage = b""
         self._fail: dict[tuple[int, int], int] = {}
-        self._requests: list[tuple[int, int]] = []
+        # what arrived, for tests and diagnostics: counted by (CMD, Para) and the latest in order
+        # (bounded: a demo terminal's reader is polled all day)
+        self._counts: collections.Counter[tuple[int, int]] = collections.Counter()
+        self._requests: collections.deque[tuple[int, int]] = collections.deque(maxlen=REQUESTS_KEPT)
         self._stop = threading.Event()
         self._closed = False
         if card != "none":
@@ -252,19 +257,20 @@ class SimulatedReader:
 
     # ------------------------------------------------------------ observation
     def requests(self) -> list[tuple[int, int]]:
-        """(CMD, Para) of every request answered or dropped so far."""
+        """(CMD, Para) of the latest :data:`REQUESTS_KEPT` requests answered or dropped, in order."""
         with self._state:
             return list(self._requests)
 
     def count(self, cmd: int, para: int) -> int:
+        """Requests (``cmd``, ``para``) answered or dropped since the start."""
         with self._state:
-            return self._requests.count((cmd, para))
+            return self._counts[(cmd, para)]
 
     def wait_for(self, cmd: int, para: int, count: int = 1, *, timeout: float = 5.0) -> bool:
         """Wait until ``count`` requests (``cmd``, ``para``) have arrived."""
         with self._state:
             return self._state.wait_for(
-                lambda: self._requests.count((cmd, para)) >= count or self._stop.is_set(), timeout
+                lambda: self._counts[(cmd, para)] >= count or self._stop.is_set(), timeout
             ) and not self._stop.is_set()
 
     # ------------------------------------------------------------ the SAM module
@@ -292,7 +298,9 @@ class SimulatedReader:
 
     def _handle(self, frame: Frame) -> None:
         with self._state:
-            self._requests.append((frame.cmd, frame.para) if len(frame.payload) >= 2 else (-1, -1))
+            request = (frame.cmd, frame.para) if len(frame.payload) >= 2 else (-1, -1)
+            self._requests.append(request)
+            self._counts[request] += 1
             self._state.notify_all()
             if time.monotonic() < self._stall_until:
                 _log.debug("simulator stalled: request dropped")

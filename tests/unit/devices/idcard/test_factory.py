@@ -60,3 +60,23 @@ def test_simulator_close_is_idempotent_and_joins_its_thread() -> None:
     sim.close()
     sim.close()
     assert not sim._thread.is_alive()
+
+
+def test_the_simulator_counts_every_request_but_keeps_only_the_latest_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.devices.idcard import simulated
+
+    monkeypatch.setattr(simulated, "REQUESTS_KEPT", 4)  # a demo terminal polls all day
+    reader, sim = build_idcard_reader(SimulatedIdCardConfig(driver="simulated"))
+    assert sim is not None
+    try:
+        polls = 0
+        while sim.count(0x20, 0x01) < 6:  # no card: each poll is one FIND
+            assert reader.poll() is None
+            polls += 1
+        assert sim.count(0x20, 0x01) == 6 and polls == 6
+        assert sim.wait_for(0x20, 0x01, 6, timeout=1)
+        assert sim.requests() == [(0x20, 0x01)] * 4
+    finally:
+        reader.close()
+        sim.close()
