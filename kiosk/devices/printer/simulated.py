@@ -15,6 +15,7 @@ reportlab rendering), and has scripting hooks: ``paper_low()``, ``paper_out()``,
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import logging
@@ -42,6 +43,7 @@ from kiosk.receipts.pdf import render_receipt_pdf
 
 _log = logging.getLogger(__name__)
 
+KEPT: Final = 200  # the latest jobs and status queries a simulator keeps
 _ESC_INIT: Final = b"\x1b\x40"
 _AUTOCUTTER_ERROR_BIT: Final = 0x08
 
@@ -59,8 +61,10 @@ class EscPosSimulator:
 
     def __init__(self) -> None:
         self.state = SensorState()
-        self.jobs: list[bytes] = []
-        self.queries: list[int] = []
+        # the latest jobs and status queries, in order (bounded: a demo terminal prints all day)
+        self.jobs: collections.deque[bytes] = collections.deque(maxlen=KEPT)
+        self.queries: collections.deque[int] = collections.deque(maxlen=KEPT)
+        self.job_count = 0  # jobs received since the start
         self._pending = bytearray()  # bytes not yet parsed (an incomplete command)
         self._job = bytearray()
         self._changed = threading.Condition()
@@ -147,12 +151,22 @@ class EscPosSimulator:
 
     def _finish_job(self) -> None:
         self.jobs.append(bytes(self._job))
+        self.job_count += 1
         self._job.clear()
         self._changed.notify_all()
 
     def wait_for_jobs(self, count: int, timeout: float) -> bool:
+        """Wait until ``count`` jobs have been received since the start."""
         with self._changed:
-            return self._changed.wait_for(lambda: len(self.jobs) >= count, timeout)
+            return self._changed.wait_for(lambda: self.job_count >= count, timeout)
+
+    def job(self, ordinal: int) -> bytes:
+        """The job received ``ordinal``-th (0-based, since the start), if still kept."""
+        with self._changed:
+            index = ordinal - (self.job_count - len(self.jobs))
+            if not 0 <= index < len(self.jobs):
+                raise IndexError(f"job {ordinal} is not kept (received {self.job_count})")
+            return self.jobs[index]
 
 
 class LoopbackPrinterServer:
@@ -187,7 +201,7 @@ class LoopbackPrinterServer:
             self._stop = threading.Event()
             thread = threading.Thread(target=self._accept_loop, args=(listener, self._stop),
                                       name=f"printer-sim-{self.port}", daemon=True)
-            self._threads.append(thread)
+            self._threads = [thread]
             thread.start()
 
     def stop_listening(self) -> None:
@@ -200,9 +214,10 @@ class LoopbackPrinterServer:
                 conn.shutdown(socket.SHUT_RDWR)
         if listener is not None:
             listener.close()
-        for thread in self._threads:
+        with self._lock:
+            threads, self._threads = self._threads, []
+        for thread in threads:
             thread.join(timeout=5)
-        self._threads.clear()
 
     close = stop_listening
 
@@ -219,7 +234,9 @@ class LoopbackPrinterServer:
                 self._connections.add(conn)
             thread = threading.Thread(target=self._serve, args=(conn, stop), daemon=True,
                                       name=f"printer-sim-conn-{self.port}")
-            self._threads.append(thread)
+            with self._lock:  # the driver connects per job: forget the connections that ended
+                self._threads = [t for t in self._threads if t.is_alive()]
+                self._threads.append(thread)
             thread.start()
 
     def _serve(self, conn: socket.socket, stop: threading.Event) -> None:
@@ -270,14 +287,14 @@ class SimulatedReceiptPrinter:
         return self.driver.status()
 
     def print_receipt(self, receipt: ReceiptModel) -> None:
-        before = len(self.simulator.jobs)
+        before = self.simulator.job_count
         self.driver.print_receipt(receipt)
         if not self.simulator.wait_for_jobs(before + 1, self.JOB_WAIT_S):
             raise PrintFailed("simulator received no complete job")
         n, self._next = self._next, self._next + 1
         escpos_path = self.output_dir / f"{n}.escpos"
         pdf_path = self.output_dir / f"{n}.pdf"
-        escpos_path.write_bytes(self.simulator.jobs[before])
+        escpos_path.write_bytes(self.simulator.job(before))
         pdf_path.write_bytes(render_receipt_pdf(receipt))
         self.last_files = (escpos_path, pdf_path)
         _log.info("simulated receipt %s written to %s", receipt.tracking_no, escpos_path)

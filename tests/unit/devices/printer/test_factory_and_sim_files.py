@@ -53,6 +53,29 @@ def test_simulated_receipt_printer_writes_escpos_and_pdf(tmp_path: Path) -> None
         printer.close()
 
 
+def test_a_simulated_printer_printing_all_day_keeps_only_its_latest_jobs_and_live_connections(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.devices.printer import simulated
+
+    monkeypatch.setattr(simulated, "KEPT", 2)
+    printer, _ = build_receipt_printer(
+        SimulatedReceiptPrinterConfig(driver="simulated", status_timeout_s=0.3), tmp_path)
+    assert isinstance(printer, SimulatedReceiptPrinter)
+    try:
+        for _ in range(5):
+            printer.print_receipt(sample_receipt())
+            printer.driver.close()  # the next job connects again (as after a power cycle)
+        sim = printer.simulator
+        assert sim.job_count == 5 and len(sim.jobs) == 2 and len(sim.queries) == 2
+        out = tmp_path / "printer-sim"
+        assert (out / "5.escpos").read_bytes() == sim.job(4) == sim.jobs[-1]
+        with pytest.raises(IndexError):
+            sim.job(0)  # printed, written to its file, no longer held
+        assert len(printer.server._threads) <= 3  # the accept loop, the last connection, one ending
+    finally:
+        printer.close()
+
+
 def test_simulated_output_dir_from_config(tmp_path: Path) -> None:
     config = SimulatedReceiptPrinterConfig(driver="simulated", output_dir=tmp_path / "jobs")
     printer, _ = build_receipt_printer(config, tmp_path / "data")

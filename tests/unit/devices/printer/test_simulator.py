@@ -19,7 +19,7 @@ def test_a_job_is_recorded_from_init_to_cut() -> None:
     sim = EscPosSimulator()
     job = receipt_bytes()
     assert sim.feed(job) == b""
-    assert sim.jobs == [job]
+    assert list(sim.jobs) == [job]
 
 
 def test_status_queries_are_answered_and_kept_out_of_the_job() -> None:
@@ -28,8 +28,8 @@ def test_status_queries_are_answered_and_kept_out_of_the_job() -> None:
     assert sim.feed(b"\x10\x04\x01\x10\x04\x04") == b"\x12\x12"
     sim.state.paper = "low"
     assert sim.feed(b"\x10\x04\x04" + job) == b"\x1e"
-    assert sim.jobs == [job]
-    assert sim.queries == [1, 4, 4]
+    assert list(sim.jobs) == [job]
+    assert list(sim.queries) == [1, 4, 4]
 
 
 def test_byte_by_byte_delivery() -> None:
@@ -37,7 +37,7 @@ def test_byte_by_byte_delivery() -> None:
     stream = b"\x10\x04\x01" + receipt_bytes() + b"\x10\x04\x04"
     replies = b"".join(sim.feed(bytes([b])) for b in stream)
     assert replies == b"\x12\x12"
-    assert sim.jobs == [receipt_bytes()]
+    assert list(sim.jobs) == [receipt_bytes()]
 
 
 def test_qr_payload_bytes_are_not_parsed_as_commands() -> None:
@@ -64,6 +64,6 @@ def test_scripted_states() -> None:
 def test_job_without_cut_ends_at_the_next_init_or_end_of_stream() -> None:
     sim = EscPosSimulator()
     sim.feed(b"\x1b@hello\n\x1b@second\n")
-    assert sim.jobs == [b"\x1b@hello\n"]
+    assert list(sim.jobs) == [b"\x1b@hello\n"]
     sim.end_of_stream()
-    assert sim.jobs == [b"\x1b@hello\n", b"\x1b@second\n"]
+    assert list(sim.jobs) == [b"\x1b@hello\n", b"\x1b@second\n"]
