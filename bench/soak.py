@@ -560,16 +560,18 @@ class Soak:
             self._stop.wait(0.5)
 
     def simulator_memory(self) -> str:
-        """What the demo's simulators keep for their scripting hooks (it grows with the run and
-        is not the kiosk's: a terminal has real devices)."""
+        """What the demo's simulators keep for their scripting hooks (bounded: the latest jobs
+        and requests; not the kiosk's — a terminal has real devices)."""
         parts = []
         for name, sim in sorted(self.ui.devices.simulators.items()):
-            jobs = getattr(sim, "jobs", None)
-            if isinstance(jobs, list):
-                parts.append(f"{name} {len(jobs)} jobs ({sum(map(len, jobs)) / 2**20:.1f} MB)")
+            escpos = getattr(sim, "simulator", None)
+            if escpos is not None and hasattr(escpos, "job_count"):
+                kept = list(escpos.jobs)
+                parts.append(f"{name} {escpos.job_count} jobs, {len(kept)} kept "
+                             f"({sum(map(len, kept)) / 2**20:.1f} MB)")
             requests = getattr(sim, "requests", None)
             if callable(requests):
-                parts.append(f"{name} {len(requests())} requests")
+                parts.append(f"{name} {len(requests())} requests kept")
         return ", ".join(parts) or "nothing"
 
     def queue_counts(self) -> dict[str, int]:
