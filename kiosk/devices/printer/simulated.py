@@ -56,6 +56,14 @@ class SensorState:
     replies: bool = True
 
 
+@dataclasses.dataclass
+class Stream:
+    """One connection's parse state."""
+
+    pending: bytearray = dataclasses.field(default_factory=bytearray)  # an incomplete command
+    job: bytearray = dataclasses.field(default_factory=bytearray)  # the job being received
+
+
 class EscPosSimulator:
     """Parses an ESC/POS byte stream: records jobs, answers real-time status queries."""
 
@@ -65,8 +73,7 @@ class EscPosSimulator:
         self.jobs: collections.deque[bytes] = collections.deque(maxlen=KEPT)
         self.queries: collections.deque[int] = collections.deque(maxlen=KEPT)
         self.job_count = 0  # jobs received since the start
-        self._pending = bytearray()  # bytes not yet parsed (an incomplete command)
-        self._job = bytearray()
+        self._stream = Stream()  # the bytes fed without a connection of their own
         self._changed = threading.Condition()
 
     # ------------------------------------------------------------------ replies
@@ -88,12 +95,14 @@ class EscPosSimulator:
         return bytes([value])
 
     # ------------------------------------------------------------------ stream parsing
-    def feed(self, data: bytes) -> bytes:
-        """Take bytes from the host; return the bytes the printer sends back."""
+    def feed(self, data: bytes, stream: Stream | None = None) -> bytes:
+        """Take bytes from the host (on ``stream``: one per connection, so that a connection
+        ending never cuts another's job short); return the bytes the printer sends back."""
+        s = stream or self._stream
         with self._changed:
-            self._pending += data
+            s.pending += data
             out = bytearray()
-            buf = self._pending
+            buf = s.pending
             i = 0
             while i < len(buf):
                 size = self._command_size(buf, i)
@@ -105,20 +114,21 @@ class EscPosSimulator:
                     self.queries.append(chunk[2])
                     out += self.reply(chunk[2])
                     continue
-                if chunk == _ESC_INIT and self._job:
-                    self._finish_job()
-                self._job += chunk
+                if chunk == _ESC_INIT and s.job:
+                    self._finish_job(s)
+                s.job += chunk
                 if chunk[:2] == b"\x1dV":
-                    self._finish_job()
+                    self._finish_job(s)
             del buf[:i]
             return bytes(out)
 
-    def end_of_stream(self) -> None:
-        """The connection closed: whatever was sent is a job (e.g. no cut configured)."""
+    def end_of_stream(self, stream: Stream | None = None) -> None:
+        """The connection closed: whatever was sent on it is a job (e.g. no cut configured)."""
+        s = stream or self._stream
         with self._changed:
-            self._pending.clear()
-            if self._job:
-                self._finish_job()
+            s.pending.clear()
+            if s.job:
+                self._finish_job(s)
 
     @staticmethod
     def _command_size(buf: bytearray, i: int) -> int:
@@ -149,10 +159,10 @@ class EscPosSimulator:
             return 0
         return 1
 
-    def _finish_job(self) -> None:
-        self.jobs.append(bytes(self._job))
+    def _finish_job(self, stream: Stream) -> None:
+        self.jobs.append(bytes(stream.job))
         self.job_count += 1
-        self._job.clear()
+        stream.job.clear()
         self._changed.notify_all()
 
     def wait_for_jobs(self, count: int, timeout: float) -> bool:
@@ -240,6 +250,7 @@ class LoopbackPrinterServer:
             thread.start()
 
     def _serve(self, conn: socket.socket, stop: threading.Event) -> None:
+        stream = Stream()
         try:
             while not stop.is_set():
                 ready, _, _ = select.select([conn], [], [], 0.05)
@@ -248,13 +259,13 @@ class LoopbackPrinterServer:
                 data = conn.recv(65536)
                 if not data:
                     break
-                reply = self.simulator.feed(data)
+                reply = self.simulator.feed(data, stream)
                 if reply:
                     conn.sendall(reply)
         except OSError as err:
             _log.debug("printer simulator connection ended: %s", err)
         finally:
-            self.simulator.end_of_stream()
+            self.simulator.end_of_stream(stream)
             with self._lock:
                 self._connections.discard(conn)
             conn.close()

@@ -67,3 +67,17 @@ def test_job_without_cut_ends_at_the_next_init_or_end_of_stream() -> None:
     assert list(sim.jobs) == [b"\x1b@hello\n"]
     sim.end_of_stream()
     assert list(sim.jobs) == [b"\x1b@hello\n", b"\x1b@second\n"]
+
+
+def test_a_connection_ending_does_not_cut_another_connections_job_short() -> None:
+    from kiosk.devices.printer.simulated import Stream
+
+    sim = EscPosSimulator()
+    old, new = Stream(), Stream()
+    job = receipt_bytes()
+    sim.feed(job, old)  # the old connection's job was cut and recorded
+    sim.feed(job[:40], new)  # a reconnected driver is sending the next job…
+    sim.end_of_stream(old)  # …when the old connection's end is noticed
+    assert sim.job_count == 1
+    sim.feed(job[40:], new)
+    assert list(sim.jobs) == [job, job] and sim.job_count == 2
