@@ -244,7 +244,7 @@ class LoopbackPrinterServer:
                 self._connections.add(conn)
             thread = threading.Thread(target=self._serve, args=(conn, stop), daemon=True,
                                       name=f"printer-sim-conn-{self.port}")
-            with self._lock:  # the driver connects per job: forget the connections that ended
+            with self._lock:  # a driver reconnects after every drop: forget the connections that ended
                 self._threads = [t for t in self._threads if t.is_alive()]
                 self._threads.append(thread)
             thread.start()
