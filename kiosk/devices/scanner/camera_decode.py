@@ -59,8 +59,7 @@ class CameraScanner:
         self._failure: str | None = None
         self.frames_decoded = 0  # diagnostics / tests
         self._gate: threading.Event | None = None
-        self._holds = 0
-        self._held = threading.Event()
+        self._holds = 0  # hold(True) calls not yet matched by hold(False)
         self._hold_lock = threading.Lock()
 
     def start(self, callback: ScanCallback, on_error: ErrorCallback | None = None) -> None:
@@ -92,15 +91,11 @@ class CameraScanner:
         """``True``: decode regardless of the gate until the matching ``hold(False)``."""
         with self._hold_lock:
             self._holds = max(0, self._holds + (1 if on else -1))
-            if self._holds:
-                self._held.set()
-            else:
-                self._held.clear()
 
     def _wanted(self) -> bool:
         """Whether to decode now; waits a little for demand when there is none."""
         gate = self._gate
-        if gate is None or gate.is_set() or self._held.is_set():
+        if gate is None or gate.is_set() or self._holds:
             return True
         gate.wait(0.1)  # woken at once by the screen that wants a code; a hold within 0.1 s
         return False
