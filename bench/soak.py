@@ -59,6 +59,7 @@ RESULTS = Path(__file__).resolve().parent / "SOAK_RESULTS.md"
 RSS_GROWTH_MB = 20.0
 FLAT_TOLERANCE = 2
 REFS_FALL_NOTED = 0.5  # references to True/None lost per journey worth a note
+FAILURE_SHOTS = 5  # --failure-shots: screenshots of the first failed steps
 CAMERA_SPEED = 8.0  # the accelerated clock of the simulated camera (see --camera-speed)
 LICENCE = "44030400SC-XK-0001"
 OTHER_ITEMS = ("44030400SC-XK-0001", "44030400SC-XK-0003")
@@ -395,8 +396,9 @@ class SoakReport:
 
 class Soak:
     def __init__(self, root: Path, seed: int, *, kinds: tuple[str, ...] = (), trim: bool = False,
-                 camera_speed: float = 1.0) -> None:
+                 camera_speed: float = 1.0, failure_shots: Path | None = None) -> None:
         self.root = root
+        self.failure_shots = failure_shots
         self.seed = seed
         self.camera_speed = camera_speed
         self.kinds = kinds
@@ -431,6 +433,8 @@ class Soak:
         camera = f'[devices.camera]\ndriver = "simulated"\nspeed = {self.camera_speed}\n'
         self.ui = open_device_ui(self.app, self.root / "kiosk",
                                  extra=f'[sync]\nurl = "{url}"\npoll_s = 2\n{camera}')
+        self.ui.driver.failure_shots = self.failure_shots
+        self.ui.driver.failure_shots_left = FAILURE_SHOTS if self.failure_shots is not None else 0
         self.ui.driver.card_reader = SeededCards(self.ui.devices.simulators["id_card_reader"],
                                                  random.Random(self.seed + 1))
         self.services = DemoServices(self.ui.config, build_keyring(self.ui.config),
@@ -583,13 +587,15 @@ class Soak:
 def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
              samples_path: Path | None = None, prop_up_true: int = 0,
              kinds: tuple[str, ...] = (), trim: bool = False,
-             malloc: dict[str, int] | None = None, camera_speed: float = 1.0) -> SoakReport:
+             malloc: dict[str, int] | None = None, camera_speed: float = 1.0,
+             failure_shots: Path | None = None) -> SoakReport:
     # bench-only life support against the PySide6 refcount bug (see --prop-up): the
     # references are held for the whole run and reported in the table's notes
     propped = [True, None, False] * prop_up_true
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
-        soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim, camera_speed=camera_speed)
+        soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim, camera_speed=camera_speed,
+                    failure_shots=failure_shots)
         if sink is not None:
             sink.write(json.dumps({"phase": "meta", "journeys": journeys, "every": every,
                                    "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true,
@@ -801,6 +807,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glibc-defaults", action="store_true",
                         help="leave glibc's malloc at its defaults (the kiosk's launcher applies "
                              "kiosk.memory.tune_malloc, and so does this benchmark unless told not to)")
+    parser.add_argument("--failure-shots", type=Path, default=None, metavar="DIR",
+                        help=f"save a screenshot of the screen at each of the first {FAILURE_SHOTS} "
+                             "failed steps here (each failed step's log line also says where the "
+                             "last tap landed and what takes a tap there)")
     parser.add_argument("--from-samples", type=Path, default=None, metavar="FILE",
                         help="only print the metrics table from a --samples file (a partial run)")
     args = parser.parse_args(argv)
@@ -826,7 +836,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--mix: unknown journey kinds {', '.join(sorted(unknown))} (known: {', '.join(MIX)})")
     report = run_soak(journeys, every=every, warmup=warmup, seed=args.seed,
                       samples_path=args.samples, prop_up_true=args.prop_up, kinds=kinds,
-                      trim=args.malloc_trim, malloc=malloc, camera_speed=args.camera_speed)
+                      trim=args.malloc_trim, malloc=malloc, camera_speed=args.camera_speed,
+                      failure_shots=args.failure_shots)
     text, _ok = table(report)
     print(text)
     out = args.results or (None if args.quick else RESULTS)

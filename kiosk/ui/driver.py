@@ -77,6 +77,35 @@ def walk_items(root: QQuickItem) -> Iterator[QQuickItem]:
         stack.extend(reversed(item.childItems()))
 
 
+def receivers_at(root: QQuickItem, point: QPointF) -> list[QQuickItem]:
+    """The visible, enabled items under ``root`` that take mouse presses at ``point`` (scene
+    pixels), in the order a press tries them: children before their parent, the higher ``z``
+    (then the later-declared) first."""
+    found: list[QQuickItem] = []
+
+    def visit(item: QQuickItem) -> None:
+        if not item.isVisible():
+            return
+        for child in reversed(sorted(item.childItems(), key=lambda c: c.z())):
+            visit(child)
+        if (item.isEnabled() and item.acceptedMouseButtons() != Qt.MouseButton.NoButton
+                and item.contains(item.mapFromScene(point))):
+            found.append(item)
+
+    visit(root)
+    return found
+
+
+def describe(item: QQuickItem) -> str:
+    """``item``'s objectName, or its class and the nearest named item it lies in."""
+    if item.objectName():
+        return item.objectName()
+    named = item.parentItem()
+    while named is not None and not named.objectName():
+        named = named.parentItem()
+    return item.metaObject().className() + (f" in {named.objectName()}" if named is not None else "")
+
+
 def find_item(root: QQuickItem, name: str, *, visible: bool = True) -> QQuickItem | None:
     for item in walk_items(root):
         if item.objectName() == name and (not visible or item.isVisible()):
@@ -98,6 +127,11 @@ class ScriptDriver:
         self.card_factory = card_factory
         self.last_receipt: str | None = None
         self.shots: list[Path] = []
+        # where the last tap landed (scene pixels) and on what: a failure's log line says it
+        self.last_tap: tuple[str, QPoint] | None = None
+        # a screenshot of the screen at each of the first ``failure_shots_left`` failed steps
+        self.failure_shots: Path | None = None
+        self.failure_shots_left = 0
         # the script is the citizen's hands: the demo's simulated citizen stays out of the way
         window.capture.demo_feed = False
         if screenshots is not None:
@@ -162,6 +196,7 @@ class ScriptDriver:
                 self.tap_item(hide)
                 self._scroll_into_view(item)
                 centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+        self.last_tap = (item.objectName() or item.metaObject().className(), QPoint(centre))
         QTest.mouseClick(self.window.view, Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, QPoint(centre))
         self.settle()
@@ -221,9 +256,28 @@ class ScriptDriver:
                     raise StepFailed(f"refused: {view.error or dict(view.field_errors)}")
             except StepFailed as err:
                 failures += 1
-                log.error("step %d (%s) failed: %s", n, name, err)
+                log.error("step %d (%s) failed: %s%s", n, name, err, self._failure_context(name))
             self.shot(f"{name}-{self.journey.state.value}")
         return failures
+
+    def _failure_context(self, step: str) -> str:
+        """What the log line of a failed step adds: the screen state, where the last tap
+        landed and what lies there now, and (while ``failure_shots_left``) a screenshot."""
+        parts = [f"state {self.journey.state.value}"]
+        if self.last_tap is not None:
+            name, point = self.last_tap
+            under = receivers_at(self.window.root, QPointF(point))[:3]
+            parts.append(f"last tap {name} at ({point.x()}, {point.y()}), now taken there by "
+                         + (", then ".join(describe(i) for i in under) or "nothing"))
+        if self.window.session.property("idleWarning"):
+            parts.append("idle warning shown")
+        if self.failure_shots is not None and self.failure_shots_left > 0:
+            self.failure_shots_left -= 1
+            self.failure_shots.mkdir(parents=True, exist_ok=True)
+            path = self.failure_shots / f"failed-{time.strftime('%H%M%S')}-{step}.png"
+            if self.window.grab().save(str(path)):
+                parts.append(f"screenshot {path}")
+        return " (" + "; ".join(parts) + ")"
 
     def _expand(self, value: Any) -> Any:
         return (self.last_receipt or "") if value == "$receipt" else value

@@ -4,9 +4,13 @@ where Qt deletes it; ``processEvents()`` alone keeps it for good)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import QObject
 
 from kiosk.ui.driver import find_item, walk_items
+from tests.conftest import LogCollector
 from tests.ui.harness import Ui
 
 
@@ -42,3 +46,26 @@ def test_a_deletion_queued_outside_an_event_runs_at_the_next_step(ui: Ui) -> Non
     orphan.deleteLater()
     ui.driver.perform("start", {})
     assert deleted == ["orphan"]
+
+
+def test_a_failed_step_says_where_the_last_tap_landed_and_what_lies_there(
+        ui: Ui, _logfail: LogCollector, tmp_path: Path) -> None:
+    """A tap that changed nothing (here: the idle warning swallows it) makes the *next* step
+    fail; its log line names the tapped item, the point, what takes a tap there and the
+    screenshot."""
+    ui.driver.failure_shots, ui.driver.failure_shots_left = tmp_path / "failed", 1
+    steps: list[dict[str, Any]] = [
+        {"do": "start"}, {"do": "choose_language", "language": "en"}, {"do": "choose_apply"},
+        {"do": "select_item", "code": "44030400SC-XK-0003"}, {"do": "begin_application"},
+        {"do": "wait", "seconds": 95},  # the "still there?" warning covers the card step
+        {"do": "home"},  # lands on the warning's tap-swallowing area
+        {"do": "expect", "screen": "home"}]
+    assert ui.driver.run(steps) == 1
+    _logfail.allowed = True
+    [line] = _logfail.messages()
+    assert line.startswith("step 8 (expect) failed: ")
+    assert "(state idle_warning; last tap homeButton at (" in line
+    assert "now taken there by QQuickMouseArea in idleOverlay, then " in line
+    assert "idle warning shown; screenshot " in line
+    [shot] = (tmp_path / "failed").iterdir()
+    assert line.endswith(f"screenshot {shot})") and ui.driver.failure_shots_left == 0
