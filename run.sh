@@ -11,13 +11,15 @@ VENV=${KIOSK_VENV:-$HERE/.venv}
 
 # Debian packages: zbar for pyzbar, PulseAudio client for the Qt Virtual Keyboard plugin,
 # a CJK TrueType font for receipts/PDFs/UI, the libraries Qt's offscreen platform loads,
-# chromium for the staff-page browser tests, CUPS with a PDF printer for A4 print tests.
+# chromium for the staff-page browser tests, CUPS with a PDF printer for A4 print tests,
+# PostgreSQL for the back-office tests on the district server's database (tests/pgserver.py).
 SYSTEM_PACKAGES=(
     python3-venv libzbar0 libpulse0 fonts-wqy-zenhei
     libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
     gcc linux-libc-dev libusb-1.0-0 shellcheck
     cups cups-client cups-bsd printer-driver-cups-pdf
     chromium
+    postgresql
 )
 
 install_system_packages() {
@@ -68,6 +70,8 @@ case "$cmd" in
     test)
         setup
         export QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software
+        # the PostgreSQL cases must run here, never skip (tests/pgserver.py)
+        export KIOSK_REQUIRE_POSTGRES=1
         "$VENV/bin/ruff" check kiosk tests bench
         "$VENV/bin/mypy"
         exec "$VENV/bin/python" -m pytest "$@"

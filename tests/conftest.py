@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import pgserver
+from tests.pgserver import PgServer
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
@@ -79,3 +82,40 @@ master_secret_file = "{tmp_path / 'secret' / 'master.key'}"
         encoding="utf-8",
     )
     return path
+
+
+# ---------------------------------------------------------------- PostgreSQL (tests/pgserver.py)
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | None]:
+    """A private PostgreSQL server for the session (``None`` with KIOSK_TEST_POSTGRES_URL)."""
+    if os.environ.get("KIOSK_TEST_POSTGRES_URL"):
+        yield None
+        return
+    why = pgserver.unavailable()
+    if why is not None:
+        if os.environ.get("KIOSK_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required (KIOSK_REQUIRE_POSTGRES=1) but {why}", pytrace=False)
+        pytest.skip(f"no PostgreSQL: {why}")
+    server = PgServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer | None) -> str:
+    """The SQLAlchemy URL of an empty PostgreSQL database for this test."""
+    if pg_server is None:  # the caller's server: one database, emptied for each test
+        import sqlalchemy as sa
+
+        from kiosk.backoffice.db import metadata
+
+        url = os.environ["KIOSK_TEST_POSTGRES_URL"]
+        engine = sa.create_engine(url)
+        try:
+            metadata.drop_all(engine)
+        finally:
+            engine.dispose()
+        return url
+    return pg_server.create_database()

@@ -51,8 +51,12 @@ class Terminal:
         return self.client.request(method, full, content=data, headers=headers)
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> BackOfficeSettings:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> BackOfficeSettings:
+    """The back office on each database it supports: SQLite (a hall's own server, the default)
+    and PostgreSQL (a district-wide server; a private one per session, tests/pgserver.py)."""
+    if request.param == "postgresql":
+        return BackOfficeSettings(db_url=request.getfixturevalue("pg_url"), clock_skew_s=60)
     return BackOfficeSettings(db_url=f"sqlite:///{tmp_path / 'bo.sqlite3'}", clock_skew_s=60)
 
 

@@ -1,33 +1,23 @@
-"""The same repository on PostgreSQL, when one is reachable (skipped otherwise).
-
-Set ``KIOSK_TEST_POSTGRES_URL`` (e.g. ``postgresql+psycopg://kiosk@127.0.0.1/kiosk_test``);
-the test creates its tables in a throw-away schema-less database it is given and drops them.
+"""The repository on PostgreSQL: the push, resume, commit and feed path in one piece (the
+whole back-office suite also runs on PostgreSQL: ``settings`` in conftest.py), and what only
+several servers on one database can do — race each other (tests/pgserver.py starts it).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from kiosk.backoffice.db import BackOfficeDB, BackOfficeError, metadata
 from kiosk.sync.protocol import SubmissionIn
 
-URL = os.environ.get("KIOSK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
 
 @pytest.fixture
-def pgdb() -> Iterator[BackOfficeDB]:
-    try:
-        db = BackOfficeDB(URL)
-        with db.engine.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except (ImportError, sa.exc.SQLAlchemyError) as err:
-        pytest.skip(f"no PostgreSQL reachable at {URL.split('@')[-1]}: {type(err).__name__}")
-    metadata.drop_all(db.engine)
+def pgdb(pg_url: str) -> Iterator[BackOfficeDB]:
+    db = BackOfficeDB(pg_url)
+    metadata.drop_all(db.engine)  # an external server (KIOSK_TEST_POSTGRES_URL) may hold old tables
     db.create_schema()
     yield db
     metadata.drop_all(db.engine)
