@@ -21,6 +21,10 @@ Tables
 
 Writes: one transaction each (``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE`` on
 PostgreSQL) under a process-wide lock, so concurrent requests of one server never interleave.
+On PostgreSQL several servers may share the database (behind one load balancer): a row they
+read to change is locked (``FOR UPDATE``), and where two of them insert the same key at the
+same instant (a terminal's retry reaching another server) the loser's transaction runs once
+more and finds the winner's row, answering as for a repeat (``_again_on_conflict``).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -57,6 +61,7 @@ from kiosk.sync.protocol import (
     document_etag,
 )
 
+_T = TypeVar("_T")
 log = logging.getLogger(__name__)
 
 Now = Callable[[], dt.datetime]
@@ -395,7 +400,7 @@ class BackOfficeDB:
         now = self._now()
         with self._write() as conn:
             row = conn.execute(sa.select(enrolment_codes).where(
-                enrolment_codes.c.code_hash == _hash_code(code))).mappings().first()
+                enrolment_codes.c.code_hash == _hash_code(code)).with_for_update()).mappings().first()
             if row is None or _must(row["expires_at"]) < now:
                 raise BackOfficeError(403, "enrol.invalid_code", "unknown or expired enrolment code")
             tid = row["terminal_id"]
@@ -437,15 +442,20 @@ class BackOfficeDB:
         power cut in that instant could forget a nonce, and its request is stale soon after.
         """
         now = self._now()
-        with self._write(durable=False) as conn:
-            seen = conn.execute(sa.select(nonces.c.nonce).where(
-                nonces.c.terminal_id == terminal_id, nonces.c.nonce == nonce)).first()
-            if seen is not None:
-                return False
-            conn.execute(nonces.insert().values(terminal_id=terminal_id, nonce=nonce, seen_at=now))
-            # cheap, bounded housekeeping: requests older than the window are refused anyway
-            if secrets.randbelow(64) == 0:
-                conn.execute(nonces.delete().where(nonces.c.seen_at < now - dt.timedelta(seconds=keep_s)))
+        try:
+            with self._write(durable=False) as conn:
+                seen = conn.execute(sa.select(nonces.c.nonce).where(
+                    nonces.c.terminal_id == terminal_id, nonces.c.nonce == nonce)).first()
+                if seen is not None:
+                    return False
+                conn.execute(nonces.insert().values(terminal_id=terminal_id, nonce=nonce, seen_at=now))
+                # cheap, bounded housekeeping: requests older than the window are refused anyway
+                if secrets.randbelow(64) == 0:
+                    conn.execute(nonces.delete().where(nonces.c.seen_at < now - dt.timedelta(seconds=keep_s)))
+        except sa.exc.IntegrityError:
+            if self._sqlite:
+                raise
+            return False  # another server recorded it in the same instant: this one is the replay
         return True
 
     def record_heartbeat(self, terminal_id: str, beat: Heartbeat) -> None:
@@ -498,6 +508,19 @@ class BackOfficeDB:
                                               complete=a["complete"]) for a in atts),
         )
 
+    def _again_on_conflict(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` (one write transaction that inserts a row unless it exists) once more
+        when another server inserted the same key between its check and its insert: a unique
+        violation on PostgreSQL, raised once that server committed, so the rerun finds its row.
+        SQLite's ``BEGIN IMMEDIATE`` lets one writer in at a time: there it cannot happen."""
+        try:
+            return work()
+        except sa.exc.IntegrityError:
+            if self._sqlite:
+                raise
+            log.info("another server inserted the same row meanwhile: running the write again")
+            return work()
+
     def put_submission(self, terminal_id: str, sub: SubmissionIn, *,
                        inline: Mapping[int, bytes] | None = None, inline_max: int = 0) -> SubmissionState:
         """Create the submission; the same body again answers the same; another body → 409.
@@ -506,6 +529,10 @@ class BackOfficeDB:
         all) completes the attachments and commits in the same transaction, so the answer
         carries the case number.
         """
+        return self._again_on_conflict(lambda: self._put_submission(terminal_id, sub, inline, inline_max))
+
+    def _put_submission(self, terminal_id: str, sub: SubmissionIn, inline: Mapping[int, bytes] | None,
+                        inline_max: int) -> SubmissionState:
         fingerprint = sub.fingerprint()
         now = self._now()
         seqs = [a.seq for a in sub.attachments]
@@ -515,7 +542,7 @@ class BackOfficeDB:
         contents = self._check_inline(sub, inline, inline_max) if inline is not None else {}
         with self._write() as conn:
             existing = conn.execute(sa.select(submissions).where(
-                submissions.c.uuid == sub.uuid)).mappings().first()
+                submissions.c.uuid == sub.uuid).with_for_update()).mappings().first()
             if existing is not None:
                 if existing["terminal_id"] != terminal_id:
                     raise BackOfficeError(403, "submission.not_yours",
@@ -764,6 +791,10 @@ class BackOfficeDB:
 
     def put_help_request(self, terminal_id: str, request_id: str, body: HelpRequestIn) -> HelpRequestState:
         """Record a citizen's call for help (a repeat of the same id changes nothing)."""
+        self._again_on_conflict(lambda: self._put_help_request(terminal_id, request_id, body))
+        return self.help_request(terminal_id, request_id)
+
+    def _put_help_request(self, terminal_id: str, request_id: str, body: HelpRequestIn) -> None:
         with self._write() as conn:
             row = conn.execute(sa.select(help_requests.c.terminal_id).where(
                 help_requests.c.id == request_id)).first()
@@ -776,7 +807,6 @@ class BackOfficeDB:
                             f"{request_id} on {body.screen}")
             elif row[0] != terminal_id:
                 raise BackOfficeError(409, "help.conflict", "this id belongs to another terminal")
-        return self.help_request(terminal_id, request_id)
 
     def help_request(self, terminal_id: str, request_id: str) -> HelpRequestState:
         with self._read() as conn:

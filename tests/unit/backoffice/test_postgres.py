@@ -5,13 +5,16 @@ several servers on one database can do — race each other (tests/pgserver.py st
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from kiosk.backoffice.db import BackOfficeDB, BackOfficeError, metadata
-from kiosk.sync.protocol import SubmissionIn
+from kiosk.sync.protocol import EnrolResponse, HelpRequestIn, SubmissionIn
 
 
 @pytest.fixture
@@ -44,3 +47,98 @@ def test_push_commit_feed_on_postgresql(pgdb: BackOfficeDB) -> None:
     assert [u.status for u in pgdb.status_feed(tid, 0, 10).updates] == ["accepted", "in_review"]
     assert pgdb.get_submission(sub.uuid).summary.case_no == case.case_no
     assert pgdb.read_attachment(sub.uuid, 0) == data
+
+
+# ---------------------------------------------------------------- several servers, one database
+SERVERS = 4
+ROUNDS = 15
+
+
+def _race(servers: list[BackOfficeDB], act: Callable[[BackOfficeDB], object]) -> list[object]:
+    """``act`` on every server at once (a barrier releases them together); each one's answer,
+    or the exception it raised."""
+    barrier = threading.Barrier(len(servers))
+
+    def one(db: BackOfficeDB) -> object:
+        barrier.wait()
+        try:
+            return act(db)
+        except Exception as err:  # compared by the test
+            return err
+
+    with ThreadPoolExecutor(len(servers)) as pool:
+        return list(pool.map(one, servers))
+
+
+@pytest.fixture
+def servers(pgdb: BackOfficeDB) -> Iterator[list[BackOfficeDB]]:
+    """Back-office processes behind one load balancer: each its own engine, pool and lock."""
+    more = [BackOfficeDB(pgdb.url) for _ in range(SERVERS)]
+    yield more
+    for db in more:
+        db.close()
+
+
+def _submission(n: int, data: bytes) -> SubmissionIn:
+    return SubmissionIn.model_validate({
+        "uuid": f"01a2146b-f432-7b50-a59e-{n:012x}", "tracking_no": f"DM1-{n}", "item_code": "X",
+        "language": "en", "created_at": "2026-11-25T09:30:00+00:00", "personal": {"n": "CHAN"},
+        "attachments": [{"seq": 0, "material_id": "m", "filename": "m.pdf", "mime": "application/pdf",
+                         "pages": 1, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}]})
+
+
+def test_one_submission_pushed_through_several_servers_at_once_is_one_case(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """A terminal's retry lands on another server while the first still works on the push: every
+    answer is the same case, never a server error, and the database holds it once."""
+    code, tid = pgdb.create_enrolment_code("T-RACE")
+    pgdb.enrol(code, "b" * 32)
+    data = b"%PDF race"
+    for n in range(ROUNDS):
+        sub = _submission(n, data)
+        answers = _race(servers, lambda db, sub=sub: db.put_submission(  # type: ignore[misc]
+            tid, sub, inline={0: data}, inline_max=1 << 20))
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        assert len(set(map(repr, answers))) == 1, answers
+        assert pgdb.get_submission(sub.uuid).summary.case_no == answers[0].case_no  # type: ignore[attr-defined]
+    assert pgdb.count_submissions() == ROUNDS
+    feed = pgdb.status_feed(tid, 0, 10 * ROUNDS).updates
+    assert sorted(u.uuid for u in feed) == sorted(_submission(n, data).uuid for n in range(ROUNDS))
+
+
+def test_one_enrolment_code_used_through_several_servers_at_once_enrols_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """Two terminals typed the same code (or one terminal's retries raced with another's): one
+    credential is issued, and it is the one the back office keeps; the others are refused."""
+    for n in range(ROUNDS):
+        code, tid = pgdb.create_enrolment_code(f"T-ENROL-{n}")
+        answers = _race(servers, lambda db, code=code: db.enrol(  # type: ignore[misc]
+            code, f"{servers.index(db):032x}"))
+        issued = [a for a in answers if isinstance(a, EnrolResponse)]
+        refused = [a for a in answers if isinstance(a, BackOfficeError) and a.code == "enrol.invalid_code"]
+        assert len(issued) == 1 and len(refused) == SERVERS - 1, answers
+        assert pgdb.terminal_secret(tid) == bytes.fromhex(issued[0].secret)
+
+
+def test_one_nonce_seen_by_several_servers_at_once_is_accepted_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """A replayed request that reaches another server at the same instant is refused there."""
+    code, tid = pgdb.create_enrolment_code("T-NONCE")
+    pgdb.enrol(code, "c" * 32)
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.remember_nonce(tid, f"nonce-{n}", 300))  # type: ignore[misc]
+        assert sorted(map(repr, answers)) == ["False"] * (SERVERS - 1) + ["True"], answers
+
+
+def test_one_help_request_pushed_through_several_servers_at_once_is_one_call(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    code, tid = pgdb.create_enrolment_code("T-HELP")
+    pgdb.enrol(code, "d" * 32)
+    body = HelpRequestIn(screen="form", language="yue", care_mode=True,
+                         requested_at=dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC))
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.put_help_request(  # type: ignore[misc]
+            tid, f"help-{n:04d}", body))
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        assert len(set(map(repr, answers))) == 1, answers
+    assert len(pgdb.open_help_requests()) == ROUNDS
