@@ -42,6 +42,8 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
@@ -521,6 +523,14 @@ class BackOfficeDB:
             log.info("another server inserted the same row meanwhile: running the write again")
             return work()
 
+    def _upsert(self, conn: Connection, table: sa.Table, key: tuple[str, ...], **values: Any) -> None:
+        """Insert the row, or replace the one with the same ``key`` (one statement: servers
+        doing it at once leave the last one's row, never an error)."""
+        insert = sqlite_insert(table) if self._sqlite else pg_insert(table)
+        conn.execute(insert.values(**values).on_conflict_do_update(
+            index_elements=list(key),
+            set_={name: getattr(insert.excluded, name) for name in values if name not in key}))
+
     def put_submission(self, terminal_id: str, sub: SubmissionIn, *,
                        inline: Mapping[int, bytes] | None = None, inline_max: int = 0) -> SubmissionState:
         """Create the submission; the same body again answers the same; another body → 409.
@@ -739,10 +749,9 @@ class BackOfficeDB:
         scope = terminal_id or "*"
         now = self._now()
         with self._write() as conn:
-            conn.execute(documents.delete().where(documents.c.kind == kind, documents.c.scope == scope))
-            conn.execute(documents.insert().values(
-                kind=kind, scope=scope, content=json.dumps(content, ensure_ascii=False), etag=etag,
-                published_at=now, published_by=staff))
+            self._upsert(conn, documents, ("kind", "scope"), kind=kind, scope=scope,
+                         content=json.dumps(content, ensure_ascii=False), etag=etag,
+                         published_at=now, published_by=staff)
             self._audit(conn, staff, "publish", None, f"{kind} for {scope} etag {etag}")
         log.info("document %s published for %s (etag %s)", kind, scope, etag)
         return etag
@@ -842,10 +851,8 @@ class BackOfficeDB:
     def register_gov_app_identity(self, subject: str, identity: Mapping[str, Any]) -> None:
         """Record the identity behind a government-app subject (the identity platform's side)."""
         with self._write() as conn:
-            conn.execute(gov_app_identities.delete().where(gov_app_identities.c.subject == subject))
-            conn.execute(gov_app_identities.insert().values(
-                subject=subject, identity=json.dumps(dict(identity), ensure_ascii=False),
-                registered_at=self._now()))
+            self._upsert(conn, gov_app_identities, ("subject",), subject=subject,
+                         identity=json.dumps(dict(identity), ensure_ascii=False), registered_at=self._now())
 
     def resolve_gov_app(self, terminal_id: str, token: str, public_key: bytes | None) -> dict[str, Any]:
         """The identity behind a login token a terminal forwards: the token is verified again
@@ -940,7 +947,8 @@ class BackOfficeDB:
             raise BackOfficeError(422, "status.invalid", f"cannot set status {status!r}")
         now = self._now()
         with self._write() as conn:
-            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == uuid)).mappings().first()
+            row = conn.execute(sa.select(submissions).where(
+                submissions.c.uuid == uuid).with_for_update()).mappings().first()
             if row is None or row["committed_at"] is None:
                 raise BackOfficeError(404, "submission.not_found", "no such committed submission")
             current = row["status"]
@@ -1078,12 +1086,17 @@ class BackOfficeDB:
                            limits: Sequence[int], lock_for: dt.timedelta) -> dt.datetime | None:
         """Count one failed login against every key (``limits[i]`` failures of ``keys[i]``
         within ``window`` lock that key for ``lock_for``). Returns the lock time if one started."""
+        return self._again_on_conflict(lambda: self._note_login_failure(keys, window, limits, lock_for))
+
+    def _note_login_failure(self, keys: Sequence[str], window: dt.timedelta, limits: Sequence[int],
+                            lock_for: dt.timedelta) -> dt.datetime | None:
         now = self._now()
         locked: dt.datetime | None = None
         with self._write() as conn:
             for key, limit in zip(keys, limits, strict=True):
+                # locked: failures tried on several servers at once are all counted
                 r = conn.execute(sa.select(staff_login_failures).where(
-                    staff_login_failures.c.key == key)).mappings().first()
+                    staff_login_failures.c.key == key).with_for_update()).mappings().first()
                 if r is None:
                     conn.execute(staff_login_failures.insert().values(
                         key=key, failures=1, window_start=now, locked_until=None))
@@ -1115,13 +1128,18 @@ class BackOfficeDB:
                 staff_secrets.c.name == name)).scalar()
         if value is not None:
             return str(value)
-        with self._write() as conn:
-            value = conn.execute(sa.select(staff_secrets.c.value).where(
-                staff_secrets.c.name == name)).scalar()
-            if value is None:
-                value = secrets.token_hex(32)
-                conn.execute(staff_secrets.insert().values(name=name, value=value, created_at=self._now()))
-        return str(value)
+
+        def create() -> str:
+            with self._write() as conn:
+                value = conn.execute(sa.select(staff_secrets.c.value).where(
+                    staff_secrets.c.name == name)).scalar()
+                if value is None:
+                    value = secrets.token_hex(32)
+                    conn.execute(staff_secrets.insert().values(
+                        name=name, value=value, created_at=self._now()))
+            return str(value)
+
+        return self._again_on_conflict(create)  # servers starting together agree on the first one's
 
     def record_staff_action(self, staff: str, action: str, uuid: str | None = None, detail: str = "") -> None:
         """Audit a staff access that changes nothing (viewing personal data, a download)."""
@@ -1136,7 +1154,8 @@ class BackOfficeDB:
         now = self._now()
         digest = hashlib.sha256(data).hexdigest()
         with self._write() as conn:
-            row = conn.execute(sa.select(submissions).where(submissions.c.uuid == uuid)).mappings().first()
+            row = conn.execute(sa.select(submissions).where(
+                submissions.c.uuid == uuid).with_for_update()).mappings().first()
             if row is None or row["committed_at"] is None:
                 raise BackOfficeError(404, "submission.not_found", "no such committed submission")
             current = row["status"]

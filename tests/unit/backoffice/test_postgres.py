@@ -142,3 +142,57 @@ def test_one_help_request_pushed_through_several_servers_at_once_is_one_call(
         assert not [a for a in answers if isinstance(a, Exception)], answers
         assert len(set(map(repr, answers))) == 1, answers
     assert len(pgdb.open_help_requests()) == ROUNDS
+
+
+def test_two_officers_deciding_one_case_at_once_on_two_servers_make_one_decision(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """One approves while another declines: the second sees the first's decision and is refused
+    (approved → declined is not a transition); the terminal is told one decision."""
+    code, tid = pgdb.create_enrolment_code("T-DECIDE")
+    pgdb.enrol(code, "e" * 32)
+    pair = servers[:2]
+    for n in range(ROUNDS):
+        sub = _submission(1000 + n, b"%PDF decide")
+        pgdb.put_submission(tid, sub, inline={0: b"%PDF decide"}, inline_max=1 << 20)
+        pgdb.set_status(sub.uuid, "in_review", "", "alice")
+        answers = _race(pair, lambda db, sub=sub: db.set_status(  # type: ignore[misc]
+            sub.uuid, ("approved", "declined")[pair.index(db)], "", f"officer{pair.index(db)}"))
+        made = [a for a in answers if not isinstance(a, Exception)]
+        refused = [a for a in answers if isinstance(a, BackOfficeError) and a.code == "status.not_allowed"]
+        assert len(made) == 1 and len(refused) == 1, answers
+        history = [e.status for e in pgdb.get_submission(sub.uuid).history]
+        assert history == ["accepted", "in_review", made[0].status], history  # type: ignore[attr-defined]
+
+
+def test_failed_logins_tried_on_several_servers_at_once_all_count(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """Guessing a staff password in parallel through every server gets no more tries than the
+    limit: each failure counts, and the limit-th one locks the account."""
+    window, lock_for = dt.timedelta(minutes=15), dt.timedelta(minutes=15)
+    for n in range(ROUNDS):
+        keys = [f"user:guess{n}"]
+        answers = _race(servers, lambda db, keys=keys: db.note_login_failure(  # type: ignore[misc]
+            keys, window=window, limits=[SERVERS], lock_for=lock_for))
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        assert sum(a is not None for a in answers) == 1, answers  # the SERVERS-th failure locked
+        assert pgdb.login_lockout(keys) is not None
+
+
+def test_servers_starting_together_share_one_cookie_key(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """A staff member's session cookie must hold on whichever server the next request reaches."""
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.staff_secret(f"cookie-{n}"))  # type: ignore[misc]
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        assert len(set(answers)) == 1 and answers[0] == pgdb.staff_secret(f"cookie-{n}")
+
+
+def test_one_document_published_through_several_servers_at_once_is_published_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    code, tid = pgdb.create_enrolment_code("T-DOC")
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.publish_document(  # type: ignore[misc]
+            "config", {"round": n, "by": servers.index(db)}, "alice"))
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        document = pgdb.get_document("config", tid)
+        assert document is not None and document[1] in answers and document[0]["round"] == n
