@@ -64,6 +64,7 @@ from kiosk.sync.protocol import (
 )
 
 _T = TypeVar("_T")
+FEED_LOCK_KEY = 0x6B696F736B666564  # a PostgreSQL advisory lock (b"kioskfed"): the status feed's order
 log = logging.getLogger(__name__)
 
 Now = Callable[[], dt.datetime]
@@ -523,6 +524,15 @@ class BackOfficeDB:
             log.info("another server inserted the same row meanwhile: running the write again")
             return work()
 
+    def _feed_turn(self, conn: Connection) -> None:
+        """Call right before inserting a status event. A terminal's feed cursor is the last
+        event id it saw, so events must become visible in id order; on PostgreSQL with several
+        servers an id drawn earlier could commit later and the cursor would pass it for good.
+        The event's transaction takes a lock held until it commits, so the next id is drawn
+        only after it committed. (SQLite has one writer at a time anyway.)"""
+        if not self._sqlite:
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(FEED_LOCK_KEY)))
+
     def _upsert(self, conn: Connection, table: sa.Table, key: tuple[str, ...], **values: Any) -> None:
         """Insert the row, or replace the one with the same ``key`` (one statement: servers
         doing it at once leave the last one's row, never an error)."""
@@ -720,6 +730,7 @@ class BackOfficeDB:
         case_no = f"{self.case_prefix}{now:%Y}{row_id:07d}"
         conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
             committed_at=now, case_no=case_no, status="accepted", updated_at=now))
+        self._feed_turn(conn)
         conn.execute(status_events.insert().values(
             submission_uuid=uuid, terminal_id=terminal_id, status="accepted", case_no=case_no,
             note=None, staff="system", at=now))
@@ -956,6 +967,7 @@ class BackOfficeDB:
                 raise BackOfficeError(409, "status.not_allowed", f"{current} -> {status} is not allowed")
             conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
                 status=status, status_note=note or None, updated_at=now))
+            self._feed_turn(conn)
             inserted = conn.execute(status_events.insert().values(
                 submission_uuid=uuid, terminal_id=row["terminal_id"], status=status, case_no=row["case_no"],
                 note=note or None, staff=staff, at=now)).inserted_primary_key
@@ -1172,6 +1184,7 @@ class BackOfficeDB:
                 return None
             conn.execute(submissions.update().where(submissions.c.uuid == uuid).values(
                 status="result_ready", status_note=note or None, updated_at=now))
+            self._feed_turn(conn)
             inserted = conn.execute(status_events.insert().values(
                 submission_uuid=uuid, terminal_id=row["terminal_id"], status="result_ready",
                 case_no=row["case_no"], note=note or None, staff=staff, at=now)).inserted_primary_key

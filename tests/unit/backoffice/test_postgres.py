@@ -189,10 +189,52 @@ def test_servers_starting_together_share_one_cookie_key(
 
 def test_one_document_published_through_several_servers_at_once_is_published_once(
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
-    code, tid = pgdb.create_enrolment_code("T-DOC")
+    _code, tid = pgdb.create_enrolment_code("T-DOC")
     for n in range(ROUNDS):
         answers = _race(servers, lambda db, n=n: db.publish_document(  # type: ignore[misc]
             "config", {"round": n, "by": servers.index(db)}, "alice"))
         assert not [a for a in answers if isinstance(a, Exception)], answers
         document = pgdb.get_document("config", tid)
         assert document is not None and document[1] in answers and document[0]["round"] == n
+
+
+def test_a_terminal_reading_its_feed_while_several_servers_write_misses_no_update(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """The feed's cursor is the last event id a terminal saw. Ids are drawn when an event is
+    inserted, but become visible when its transaction commits: a later id committed first
+    would move the cursor past an earlier one still in flight, and that update (a decision,
+    a result ready) would never reach the terminal."""
+    code, tid = pgdb.create_enrolment_code("T-FEED")
+    pgdb.enrol(code, "f" * 32)
+    per_server = 40
+    done = threading.Event()
+    seen: set[int] = set()
+
+    def read_feed() -> None:
+        cursor = 0
+        while True:
+            finished = done.is_set()  # read once more after the writers are done
+            feed = pgdb.status_feed(tid, cursor, 500)
+            seen.update(u.id for u in feed.updates)
+            cursor = feed.cursor
+            if finished and not feed.more:
+                return
+
+    def write(db: BackOfficeDB) -> object:
+        for n in range(per_server):
+            sub = _submission(10_000 * (servers.index(db) + 1) + n, b"%PDF feed")
+            db.put_submission(tid, sub, inline={0: b"%PDF feed"}, inline_max=1 << 20)
+            db.set_status(sub.uuid, "in_review", "", "alice")
+        return None
+
+    reader = threading.Thread(target=read_feed)
+    reader.start()
+    try:
+        answers = _race(servers, write)
+    finally:
+        done.set()
+        reader.join(60)
+    assert answers == [None] * SERVERS, answers
+    everything = {u.id for u in pgdb.status_feed(tid, 0, 10_000).updates}
+    assert len(everything) == 2 * per_server * SERVERS
+    assert everything - seen == set(), f"{len(everything - seen)} updates never reached the terminal"
