@@ -38,7 +38,7 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -62,6 +62,9 @@ from kiosk.sync.protocol import (
     SubmissionState,
     document_etag,
 )
+
+if TYPE_CHECKING:
+    from kiosk.capture.payloads import GovAppToken
 
 _T = TypeVar("_T")
 FEED_LOCK_KEY = 0x6B696F736B666564  # a PostgreSQL advisory lock (b"kioskfed"): the status feed's order
@@ -879,6 +882,18 @@ class BackOfficeDB:
         if not isinstance(parsed, GovAppToken):
             reason = parsed.reason if isinstance(parsed, Rejected) else "qr.unknown_kind"
             raise BackOfficeError(403, "identity.token_refused", reason)
+        try:
+            row = self._use_gov_app_token(terminal_id, parsed, now)
+        except sa.exc.IntegrityError:  # another server took the same token in the same instant
+            raise BackOfficeError(403, "identity.token_refused", "qr.replayed") from None
+        if row is None:
+            raise BackOfficeError(404, "identity.gov_app_unknown", "no identity for this subject")
+        identity: dict[str, Any] = json.loads(row[0])
+        return identity
+
+    def _use_gov_app_token(self, terminal_id: str, parsed: GovAppToken, now: dt.datetime
+                           ) -> sa.Row[Any] | None:
+        """Spend the token's nonce and look its subject up (one transaction)."""
         with self._write() as conn:
             expired = int(now.timestamp()) - 60
             conn.execute(gov_app_nonces.delete().where(gov_app_nonces.c.expires_at < expired))
@@ -891,10 +906,7 @@ class BackOfficeDB:
                 gov_app_identities.c.subject == parsed.subject)).first()
             self._audit(conn, f"terminal:{terminal_id}", "gov_app_identify", None,
                         "found" if row is not None else "unknown subject")
-        if row is None:
-            raise BackOfficeError(404, "identity.gov_app_unknown", "no identity for this subject")
-        identity: dict[str, Any] = json.loads(row[0])
-        return identity
+        return row
 
     def verify_receipt_code(self, code: str) -> str:
         """A receipt QR code a citizen shows at a window → the submission's uuid, once its

@@ -5,6 +5,7 @@ several servers on one database can do — race each other (tests/pgserver.py st
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import threading
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from kiosk.backoffice.db import BackOfficeDB, BackOfficeError, metadata
+from kiosk.identity.govapp import GovAppSimulator
 from kiosk.sync.protocol import EnrolResponse, HelpRequestIn, SubmissionIn
 
 
@@ -238,3 +240,20 @@ def test_a_terminal_reading_its_feed_while_several_servers_write_misses_no_updat
     everything = {u.id for u in pgdb.status_feed(tid, 0, 10_000).updates}
     assert len(everything) == 2 * per_server * SERVERS
     assert everything - seen == set(), f"{len(everything - seen)} updates never reached the terminal"
+
+
+def test_one_gov_app_token_forwarded_through_several_servers_at_once_identifies_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """A login QR is good for one identification: a copy raced to another server is a replay
+    (403), never a server error and never a second identity."""
+    app = GovAppSimulator()
+    public_key = base64.b64decode(app.public_key_b64)
+    pgdb.register_gov_app_identity("citizen-1", {"name": "CHAN Tai Man"})
+    for _ in range(ROUNDS):
+        token = app.token("citizen-1")
+        answers = _race(servers, lambda db, token=token: db.resolve_gov_app(  # type: ignore[misc]
+            "T-APP", token, public_key))
+        found = [a for a in answers if isinstance(a, dict)]
+        replayed = [a for a in answers if isinstance(a, BackOfficeError) and a.extra == {}
+                    and a.code == "identity.token_refused" and a.message == "qr.replayed"]
+        assert found == [{"name": "CHAN Tai Man"}] and len(replayed) == SERVERS - 1, answers
