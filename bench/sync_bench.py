@@ -122,15 +122,22 @@ def _verify(kiosk: Kiosk, db: BackOfficeDB, uuids: list[str]) -> int:
 
 
 def run_chaos(root: Path, n: int, *, seed: int = 1, fault_rate: float = 0.08, sync_kills: int = 6,
-              backoffice_restarts: int = 3, timeout_s: float = 240.0) -> ChaosResult:
+              backoffice_restarts: int = 3, timeout_s: float = 240.0, db_url: str | None = None,
+              servers: int = 1) -> ChaosResult:
+    """``servers`` back-office processes on one database (``db_url``; default a SQLite file)
+    behind the fault proxy, which hands each new connection to the next one in turn; a
+    back-office restart kills one of them (at random) and starts it again."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{root / 'backoffice.sqlite3'}"
-    backoffice = BackOfficeProcess(db_url, root)
+    db_url = db_url or f"sqlite:///{root / 'backoffice.sqlite3'}"
     db = BackOfficeDB(db_url)
     db.create_schema()
-    port = backoffice.start()
-    proxy = FaultProxy(port, FaultPlan(rate=0.0, seed=seed, drop_s=1.0)).start()
+    backoffices = []
+    for i in range(servers):
+        (root / f"backoffice-{i}").mkdir(exist_ok=True)
+        backoffices.append(BackOfficeProcess(db_url, root / f"backoffice-{i}"))
+    ports = [b.start() for b in backoffices]
+    proxy = FaultProxy(ports, FaultPlan(rate=0.0, seed=seed, drop_s=1.0)).start()
     kiosk = enrolled_kiosk(root / "kiosk", db, proxy.url, **SYNC_SETTINGS)
     sync = SyncProcess(kiosk.config_path, root / "sync.log")
     try:
@@ -159,8 +166,9 @@ def run_chaos(root: Path, n: int, *, seed: int = 1, fault_rate: float = 0.08, sy
                 sync.kill()
                 sync.start()
             else:
-                backoffice.kill()
-                proxy.retarget(backoffice.start())
+                which = rng.randrange(servers)
+                backoffices[which].kill()
+                proxy.retarget(backoffices[which].start(), which)
                 restarts += 1
 
         def drained() -> bool:
@@ -177,7 +185,8 @@ def run_chaos(root: Path, n: int, *, seed: int = 1, fault_rate: float = 0.08, sy
     finally:
         sync.stop()
         proxy.stop()
-        backoffice.kill()
+        for backoffice in backoffices:
+            backoffice.kill()
         kiosk.close()
         db.close()
 

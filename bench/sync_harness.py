@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +147,9 @@ class FaultProxy:
     ``server_error`` (answer 503 without forwarding), ``delay`` and ``drop`` (hang).
     """
 
-    def __init__(self, target_port: int, plan: FaultPlan | None = None) -> None:
-        self.target_port = target_port
+    def __init__(self, target_port: int | Sequence[int], plan: FaultPlan | None = None) -> None:
+        # several targets: servers behind a load balancer, one per connection in turn
+        self.targets = [target_port] if isinstance(target_port, int) else list(target_port)
         self.plan = plan or FaultPlan()
         self.stats = ProxyStats()
         self._rng = random.Random(self.plan.seed)
@@ -171,8 +172,9 @@ class FaultProxy:
         self.port = self._server.sockets[0].getsockname()[1]
         return self
 
-    def retarget(self, port: int) -> None:
-        self.target_port = port
+    def retarget(self, port: int, index: int = 0) -> None:
+        """Target ``index`` now listens on ``port`` (a restarted server)."""
+        self.targets[index] = port
 
     def stop(self) -> None:
         async def _close() -> None:
@@ -218,6 +220,7 @@ class FaultProxy:
         writer.transport.close()
 
     async def _handle(self, c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
+        target = self.targets[self.stats.connections % len(self.targets)]
         self.stats.connections += 1
         me = asyncio.current_task()
         if me is not None:
@@ -225,7 +228,7 @@ class FaultProxy:
             me.add_done_callback(self._tasks.discard)
         try:
             s_reader, s_writer = await asyncio.wait_for(
-                asyncio.open_connection("127.0.0.1", self.target_port), 5)
+                asyncio.open_connection("127.0.0.1", target), 5)
         except (OSError, TimeoutError):
             self._rst(c_writer)
             return
