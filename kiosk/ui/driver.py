@@ -77,6 +77,18 @@ def walk_items(root: QQuickItem) -> Iterator[QQuickItem]:
         stack.extend(reversed(item.childItems()))
 
 
+def lay_out(root: QQuickItem) -> None:
+    """Run the layout Qt would run before drawing the next frame. Positioners (Column, Grid,
+    …) and layouts place their children in a polish pass just before a frame is drawn, so an
+    item of a screen built a moment ago may still sit where it was created; a citizen only ever
+    taps what a drawn frame shows. Children before their parents: an inner positioner's size
+    moves what the outer one places."""
+    placing = [item for item in walk_items(root)
+               if item.inherits("QQuickBasePositioner") or item.inherits("QQuickLayout")]
+    for item in reversed(placing):
+        item.ensurePolished()
+
+
 def receivers_at(root: QQuickItem, point: QPointF) -> list[QQuickItem]:
     """The visible, enabled items under ``root`` that take mouse presses at ``point`` (scene
     pixels), in the order a press tries them: children before their parent, the higher ``z``
@@ -181,6 +193,7 @@ class ScriptDriver:
         self.tap_item(item)
 
     def tap_item(self, item: QQuickItem) -> None:
+        lay_out(self.window.root)  # where the screen shows it, not where it was created
         self._scroll_into_view(item)
         centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
         keyboard = find_item(self.window.root, "keyboard")
@@ -204,6 +217,7 @@ class ScriptDriver:
     def type(self, name: str, text: str) -> None:
         """Focus the field, clear it and commit ``text`` as the on-screen keyboard does."""
         field = self.item(name)
+        lay_out(self.window.root)
         self._scroll_into_view(field)
         field.forceActiveFocus()
         QMetaObject.invokeMethod(field, "selectAll")
