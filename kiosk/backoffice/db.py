@@ -390,13 +390,17 @@ class BackOfficeDB:
         code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
         tid = terminal_id or f"T-{secrets.token_hex(4).upper()}"
         now = self._now()
-        with self._write() as conn:
-            if conn.execute(sa.select(terminals.c.id).where(terminals.c.id == tid)).first() is None:
-                conn.execute(terminals.insert().values(id=tid, name=name, created_at=now, disabled=False))
-            conn.execute(enrolment_codes.insert().values(
-                code_hash=_hash_code(code), terminal_id=tid, created_at=now,
-                expires_at=now + dt.timedelta(hours=ttl_h), created_by=created_by))
-            self._audit(conn, created_by, "enrolment_code", None, f"terminal {tid}")
+
+        def issue() -> None:
+            with self._write() as conn:
+                if conn.execute(sa.select(terminals.c.id).where(terminals.c.id == tid)).first() is None:
+                    conn.execute(terminals.insert().values(id=tid, name=name, created_at=now, disabled=False))
+                conn.execute(enrolment_codes.insert().values(
+                    code_hash=_hash_code(code), terminal_id=tid, created_at=now,
+                    expires_at=now + dt.timedelta(hours=ttl_h), created_by=created_by))
+                self._audit(conn, created_by, "enrolment_code", None, f"terminal {tid}")
+
+        self._again_on_conflict(issue)  # two technicians issuing codes for one new terminal at once
         log.info("enrolment code issued for terminal %s", tid)
         return code, tid
 
@@ -1007,15 +1011,19 @@ class BackOfficeDB:
                           created_by: str = "system") -> None:
         """A new staff account (the caller hashes the password); 409 if the name is taken."""
         now = self._now()
-        with self._write() as conn:
-            taken = conn.execute(sa.select(staff_users.c.username).where(
-                staff_users.c.username == username)).first()
-            if taken is not None:
-                raise BackOfficeError(409, "staff.exists", "a staff account with this name exists")
-            conn.execute(staff_users.insert().values(
-                username=username, display_name=display_name, password_hash=password_hash,
-                created_at=now, created_by=created_by, disabled=False))
-            self._audit(conn, created_by, "staff_created", None, f"staff {username}")
+
+        def create() -> None:
+            with self._write() as conn:
+                taken = conn.execute(sa.select(staff_users.c.username).where(
+                    staff_users.c.username == username)).first()
+                if taken is not None:
+                    raise BackOfficeError(409, "staff.exists", "a staff account with this name exists")
+                conn.execute(staff_users.insert().values(
+                    username=username, display_name=display_name, password_hash=password_hash,
+                    created_at=now, created_by=created_by, disabled=False))
+                self._audit(conn, created_by, "staff_created", None, f"staff {username}")
+
+        self._again_on_conflict(create)  # created on two servers at once: the second gets the 409
         log.info("staff account %s created by %s", username, created_by)
 
     def set_staff_password(self, username: str, password_hash: str, staff: str) -> None:

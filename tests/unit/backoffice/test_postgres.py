@@ -257,3 +257,24 @@ def test_one_gov_app_token_forwarded_through_several_servers_at_once_identifies_
         replayed = [a for a in answers if isinstance(a, BackOfficeError) and a.extra == {}
                     and a.code == "identity.token_refused" and a.message == "qr.replayed"]
         assert found == [{"name": "CHAN Tai Man"}] and len(replayed) == SERVERS - 1, answers
+
+
+def test_one_staff_account_created_through_several_servers_at_once_exists_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.create_staff_user(  # type: ignore[misc]
+            f"officer{n}", f"hash-{servers.index(db)}"))
+        taken = [a for a in answers if isinstance(a, BackOfficeError) and a.code == "staff.exists"]
+        assert answers.count(None) == 1 and len(taken) == SERVERS - 1, answers
+
+
+def test_codes_for_one_new_terminal_issued_through_several_servers_at_once_all_work(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """Two technicians issue a code for the same new terminal at once: both codes are issued
+    (one terminal row), and either one enrols it."""
+    for n in range(ROUNDS):
+        answers = _race(servers, lambda db, n=n: db.create_enrolment_code(f"T-NEW-{n}"))  # type: ignore[misc]
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        codes = [str(a[0]) for a in answers if isinstance(a, tuple)]
+        assert len(set(codes)) == SERVERS
+        assert pgdb.enrol(codes[-1], "a" * 32).terminal_id == f"T-NEW-{n}"
