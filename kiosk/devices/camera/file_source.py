@@ -90,6 +90,7 @@ class FileCamera:
         self._ended = False
         self._detail = "not started"
         self._noise: tuple[Image, Image] | None = None
+        self._noisy: tuple[Image, tuple[Image, ...]] | None = None  # (source, its noisy copies)
         self._tick = 0
 
     @classmethod
@@ -214,14 +215,23 @@ class FileCamera:
         self._slot.publish(image)
 
     def _with_noise(self, image: Image) -> Image:
+        """``image`` with one-LSB noise, alternating between two patterns. The two noisy copies
+        of the image shown last are kept (read-only) and handed out in turn: a still or a shown
+        scene then costs no copy of the frame per frame."""
         if self._noise is None or self._noise[0].shape != image.shape:
             rng = np.random.default_rng(self._seed)
             self._noise = (
                 rng.integers(0, 2, size=image.shape, dtype=np.uint8),
                 rng.integers(0, 2, size=image.shape, dtype=np.uint8),
             )
+            self._noisy = None
+        if self._noisy is None or self._noisy[0] is not image:
+            copies = tuple(np.bitwise_xor(image, noise) for noise in self._noise)
+            for copy in copies:
+                copy.flags.writeable = False
+            self._noisy = (image, copies)
         self._tick += 1
-        return np.bitwise_xor(image, self._noise[self._tick % 2])
+        return self._noisy[1][self._tick % 2]
 
 
 # ---------------------------------------------------------------------- sources
