@@ -86,6 +86,9 @@ class Sample:
     none_refs: int = 0  # sys.getrefcount(None): and some per queued slot call
     rss_trimmed_mb: float = 0.0  # VmRSS right after malloc_trim(0) (--malloc-trim; 0: not taken)
     malloc_used_mb: float = 0.0  # glibc mallinfo2: bytes in use (arenas + mapped chunks)
+    # modules imported: a module imported late, on a code path's first use, brings its code
+    # objects' constants (references to None and True by the thousand) and stays: a step, no leak
+    modules: int = 0
 
 
 def _rss_mb() -> float:
@@ -123,7 +126,7 @@ def take_sample(n: int, t: float, scene_items: Callable[[], int], *, trim: bool 
                   threads=len(list(Path("/proc/self/task").iterdir())), py_threads=threading.active_count(),
                   scene_items=scene_items(), py_objects=len(gc.get_objects()),
                   true_refs=sys.getrefcount(True), none_refs=sys.getrefcount(None),
-                  rss_trimmed_mb=trimmed, malloc_used_mb=used)
+                  rss_trimmed_mb=trimmed, malloc_used_mb=used, modules=len(sys.modules))
 
 
 def slope(xs: list[float], ys: list[float]) -> float:
@@ -470,7 +473,7 @@ class Soak:
                          f"rss {s.rss_mb:.1f} MB fds {s.fds} threads {s.threads}/{s.py_threads} "
                          f"scene {s.scene_items} pyobj {s.py_objects} "
                          f"True/None refs {s.true_refs}/{s.none_refs}"
-                         + f" | malloc in use {s.malloc_used_mb:.1f} MB"
+                         + f" | malloc in use {s.malloc_used_mb:.1f} MB, modules {s.modules}"
                          + (f", rss after malloc_trim {s.rss_trimmed_mb:.1f} MB" if s.rss_trimmed_mb else "")
                          + "\n")
         sys.stderr.flush()
@@ -641,10 +644,11 @@ _METRICS: tuple[tuple[str, str, str], ...] = (
     ("true_refs", "references to True", "{:.0f}"), ("none_refs", "references to None", "{:.0f}"))
 
 
-# when recorded (malloc in use: glibc; after malloc_trim: --malloc-trim)
+# when recorded (malloc in use: glibc; after malloc_trim: --malloc-trim; modules: newer runs)
 _MALLOC_METRICS: tuple[tuple[str, str, str], ...] = (
     ("malloc_used_mb", "malloc in use (MB)", "{:.1f}"),
-    ("rss_trimmed_mb", "RSS after malloc_trim (MB)", "{:.1f}"))
+    ("rss_trimmed_mb", "RSS after malloc_trim (MB)", "{:.1f}"),
+    ("modules", "Python modules imported", "{:.0f}"))  # (and modules: samples before it had none)
 
 
 def _measured(phase: Phase) -> list[Sample]:

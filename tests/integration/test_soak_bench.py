@@ -20,7 +20,7 @@ def test_soak_benchmark_quick_runs() -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert "| run | metric | after warm-up | end | max | growth | slope per 1,000 | target |" in out
-    for metric in ("RSS (MB)", "open fds", "threads"):
+    for metric in ("RSS (MB)", "open fds", "threads", "Python modules imported"):
         assert re.search(rf"^\| kiosk idle on the attract screen \(baseline\) .* \| {re.escape(metric)} \|",
                          out, re.M), metric
         assert re.search(rf"^\| kiosk, journeys \(6 journeys, .* \| {re.escape(metric)} \|",
