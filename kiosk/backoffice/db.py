@@ -452,7 +452,8 @@ class BackOfficeDB:
         power cut in that instant could forget a nonce, and its request is stale soon after.
         """
         now = self._now()
-        try:
+
+        def record() -> bool:
             with self._write(durable=False) as conn:
                 seen = conn.execute(sa.select(nonces.c.nonce).where(
                     nonces.c.terminal_id == terminal_id, nonces.c.nonce == nonce)).first()
@@ -462,11 +463,10 @@ class BackOfficeDB:
                 # cheap, bounded housekeeping: requests older than the window are refused anyway
                 if secrets.randbelow(64) == 0:
                     conn.execute(nonces.delete().where(nonces.c.seen_at < now - dt.timedelta(seconds=keep_s)))
-        except sa.exc.IntegrityError:
-            if self._sqlite:
-                raise
-            return False  # another server recorded it in the same instant: this one is the replay
-        return True
+            return True
+
+        # another server recording it in the same instant: the rerun finds it, this one is the replay
+        return self._again_on_conflict(record)
 
     def record_heartbeat(self, terminal_id: str, beat: Heartbeat) -> None:
         now = self._now()
@@ -886,10 +886,8 @@ class BackOfficeDB:
         if not isinstance(parsed, GovAppToken):
             reason = parsed.reason if isinstance(parsed, Rejected) else "qr.unknown_kind"
             raise BackOfficeError(403, "identity.token_refused", reason)
-        try:
-            row = self._use_gov_app_token(terminal_id, parsed, now)
-        except sa.exc.IntegrityError:  # another server took the same token in the same instant
-            raise BackOfficeError(403, "identity.token_refused", "qr.replayed") from None
+        # another server taking the same token in the same instant: the rerun finds it spent (403)
+        row = self._again_on_conflict(lambda: self._use_gov_app_token(terminal_id, parsed, now))
         if row is None:
             raise BackOfficeError(404, "identity.gov_app_unknown", "no identity for this subject")
         identity: dict[str, Any] = json.loads(row[0])
