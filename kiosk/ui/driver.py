@@ -209,7 +209,7 @@ class ScriptDriver:
                 self.tap_item(hide)
                 self._scroll_into_view(item)
                 centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-        self.last_tap = (item.objectName() or item.metaObject().className(), QPoint(centre))
+        self.last_tap = (describe(item), QPoint(centre))
         QTest.mouseClick(self.window.view, Qt.MouseButton.LeftButton,
                          Qt.KeyboardModifier.NoModifier, QPoint(centre))
         self.settle()
@@ -288,7 +288,8 @@ class ScriptDriver:
         if self.failure_shots is not None and self.failure_shots_left > 0:
             self.failure_shots_left -= 1
             self.failure_shots.mkdir(parents=True, exist_ok=True)
-            path = self.failure_shots / f"failed-{time.strftime('%H%M%S')}-{step}.png"
+            stamp = f"{time.strftime('%H%M%S')}-{self.failure_shots_left}"
+            path = self.failure_shots / f"failed-{stamp}-{step}.png"
             if self.window.grab().save(str(path)):
                 parts.append(f"screenshot {path}")
         return " (" + "; ".join(parts) + ")"
