@@ -278,3 +278,23 @@ def test_codes_for_one_new_terminal_issued_through_several_servers_at_once_all_w
         codes = [str(a[0]) for a in answers if isinstance(a, tuple)]
         assert len(set(codes)) == SERVERS
         assert pgdb.enrol(codes[-1], "a" * 32).terminal_id == f"T-NEW-{n}"
+
+
+def test_two_officers_uploading_one_result_at_once_on_two_servers_tell_the_terminal_once(
+        pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
+    """Both upload a result PDF for an approved case: the first makes it ``result_ready``, the
+    second replaces the file (audited); the terminal's feed gets one ``result_ready``."""
+    code, tid = pgdb.create_enrolment_code("T-RESULT")
+    pgdb.enrol(code, "9" * 32)
+    pair = servers[:2]
+    for n in range(ROUNDS):
+        sub = _submission(2000 + n, b"%PDF result")
+        pgdb.put_submission(tid, sub, inline={0: b"%PDF result"}, inline_max=1 << 20)
+        pgdb.set_status(sub.uuid, "approved", "", "alice")
+        answers = _race(pair, lambda db, sub=sub: db.mark_result_ready(  # type: ignore[misc]
+            sub.uuid, f"%PDF-1.7 by {pair.index(db)}".encode(), "licence.pdf", "",
+            f"officer{pair.index(db)}"))
+        assert not [a for a in answers if isinstance(a, Exception)], answers
+        assert answers.count(None) == 1, answers  # one made it ready, the other replaced the file
+        history = [e.status for e in pgdb.get_submission(sub.uuid).history]
+        assert history == ["accepted", "approved", "result_ready"], history
