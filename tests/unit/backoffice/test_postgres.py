@@ -89,12 +89,27 @@ def _submission(n: int, data: bytes) -> SubmissionIn:
                          "pages": 1, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}]})
 
 
+def _enrolled(db: BackOfficeDB, terminal_id: str) -> str:
+    """An enrolled terminal's id."""
+    code, tid = db.create_enrolment_code(terminal_id)
+    db.enrol(code, hashlib.sha256(terminal_id.encode()).hexdigest()[:32])
+    return tid
+
+
+def _case(db: BackOfficeDB, tid: str, n: int, data: bytes, status: str | None = None) -> SubmissionIn:
+    """Submission ``n`` pushed and committed in one request (inline), then set to ``status``."""
+    sub = _submission(n, data)
+    db.put_submission(tid, sub, inline={0: data}, inline_max=1 << 20)
+    if status is not None:
+        db.set_status(sub.uuid, status, "", "alice")
+    return sub
+
+
 def test_one_submission_pushed_through_several_servers_at_once_is_one_case(
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
     """A terminal's retry lands on another server while the first still works on the push: every
     answer is the same case, never a server error, and the database holds it once."""
-    code, tid = pgdb.create_enrolment_code("T-RACE")
-    pgdb.enrol(code, "b" * 32)
+    tid = _enrolled(pgdb, "T-RACE")
     data = b"%PDF race"
     for n in range(ROUNDS):
         sub = _submission(n, data)
@@ -125,8 +140,7 @@ def test_one_enrolment_code_used_through_several_servers_at_once_enrols_once(
 def test_one_nonce_seen_by_several_servers_at_once_is_accepted_once(
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
     """A replayed request that reaches another server at the same instant is refused there."""
-    code, tid = pgdb.create_enrolment_code("T-NONCE")
-    pgdb.enrol(code, "c" * 32)
+    tid = _enrolled(pgdb, "T-NONCE")
     for n in range(ROUNDS):
         answers = _race(servers, lambda db, n=n: db.remember_nonce(tid, f"nonce-{n}", 300))  # type: ignore[misc]
         assert sorted(map(repr, answers)) == ["False"] * (SERVERS - 1) + ["True"], answers
@@ -134,8 +148,7 @@ def test_one_nonce_seen_by_several_servers_at_once_is_accepted_once(
 
 def test_one_help_request_pushed_through_several_servers_at_once_is_one_call(
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
-    code, tid = pgdb.create_enrolment_code("T-HELP")
-    pgdb.enrol(code, "d" * 32)
+    tid = _enrolled(pgdb, "T-HELP")
     body = HelpRequestIn(screen="form", language="yue", care_mode=True,
                          requested_at=dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC))
     for n in range(ROUNDS):
@@ -150,13 +163,10 @@ def test_two_officers_deciding_one_case_at_once_on_two_servers_make_one_decision
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
     """One approves while another declines: the second sees the first's decision and is refused
     (approved → declined is not a transition); the terminal is told one decision."""
-    code, tid = pgdb.create_enrolment_code("T-DECIDE")
-    pgdb.enrol(code, "e" * 32)
+    tid = _enrolled(pgdb, "T-DECIDE")
     pair = servers[:2]
     for n in range(ROUNDS):
-        sub = _submission(1000 + n, b"%PDF decide")
-        pgdb.put_submission(tid, sub, inline={0: b"%PDF decide"}, inline_max=1 << 20)
-        pgdb.set_status(sub.uuid, "in_review", "", "alice")
+        sub = _case(pgdb, tid, 1000 + n, b"%PDF decide", "in_review")
         answers = _race(pair, lambda db, sub=sub: db.set_status(  # type: ignore[misc]
             sub.uuid, ("approved", "declined")[pair.index(db)], "", f"officer{pair.index(db)}"))
         made = [a for a in answers if not isinstance(a, Exception)]
@@ -206,8 +216,7 @@ def test_a_terminal_reading_its_feed_while_several_servers_write_misses_no_updat
     inserted, but become visible when its transaction commits: a later id committed first
     would move the cursor past an earlier one still in flight, and that update (a decision,
     a result ready) would never reach the terminal."""
-    code, tid = pgdb.create_enrolment_code("T-FEED")
-    pgdb.enrol(code, "f" * 32)
+    tid = _enrolled(pgdb, "T-FEED")
     per_server = 40
     done = threading.Event()
     seen: set[int] = set()
@@ -224,9 +233,7 @@ def test_a_terminal_reading_its_feed_while_several_servers_write_misses_no_updat
 
     def write(db: BackOfficeDB) -> object:
         for n in range(per_server):
-            sub = _submission(10_000 * (servers.index(db) + 1) + n, b"%PDF feed")
-            db.put_submission(tid, sub, inline={0: b"%PDF feed"}, inline_max=1 << 20)
-            db.set_status(sub.uuid, "in_review", "", "alice")
+            _case(db, tid, 10_000 * (servers.index(db) + 1) + n, b"%PDF feed", "in_review")
         return None
 
     reader = threading.Thread(target=read_feed)
@@ -284,13 +291,10 @@ def test_two_officers_uploading_one_result_at_once_on_two_servers_tell_the_termi
         pgdb: BackOfficeDB, servers: list[BackOfficeDB]) -> None:
     """Both upload a result PDF for an approved case: the first makes it ``result_ready``, the
     second replaces the file (audited); the terminal's feed gets one ``result_ready``."""
-    code, tid = pgdb.create_enrolment_code("T-RESULT")
-    pgdb.enrol(code, "9" * 32)
+    tid = _enrolled(pgdb, "T-RESULT")
     pair = servers[:2]
     for n in range(ROUNDS):
-        sub = _submission(2000 + n, b"%PDF result")
-        pgdb.put_submission(tid, sub, inline={0: b"%PDF result"}, inline_max=1 << 20)
-        pgdb.set_status(sub.uuid, "approved", "", "alice")
+        sub = _case(pgdb, tid, 2000 + n, b"%PDF result", "approved")
         answers = _race(pair, lambda db, sub=sub: db.mark_result_ready(  # type: ignore[misc]
             sub.uuid, f"%PDF-1.7 by {pair.index(db)}".encode(), "licence.pdf", "",
             f"officer{pair.index(db)}"))
