@@ -212,14 +212,15 @@ _LEAVE: tuple[list[dict[str, Any]], ...] = (
 class JourneyMix:
     """Seeded step lists in the ScriptDriver's vocabulary."""
 
-    def __init__(self, seed: int, kinds: tuple[str, ...] = ()) -> None:
+    def __init__(self, seed: int, kinds: tuple[str, ...] = (),
+                 weights: dict[str, int] | None = None) -> None:
         self.rng = random.Random(seed)
         self.receipts: collections.deque[str] = collections.deque(maxlen=50)
-        unknown = set(kinds) - set(MIX)
+        unknown = (set(kinds) | set(weights or {})) - set(MIX)
         if unknown:
             raise ValueError(f"unknown journey kinds: {', '.join(sorted(unknown))}")
         self._kinds = list(kinds or MIX)
-        self._weights = [MIX[k] for k in self._kinds]
+        self._weights = [(weights or {}).get(k, MIX[k]) for k in self._kinds]
 
     def next(self) -> tuple[str, list[dict[str, Any]]]:
         kind = self.rng.choices(self._kinds, self._weights)[0]
@@ -351,6 +352,29 @@ class JourneyMix:
         return steps
 
 
+def parse_mix(text: str) -> tuple[tuple[str, ...], dict[str, int]]:
+    """``--mix``: ``kind[=weight],...`` → the kinds to run and the weights given."""
+    kinds: list[str] = []
+    weights: dict[str, int] = {}
+    for item in (i.strip() for i in text.split(",")):
+        if not item:
+            continue
+        kind, _, weight = item.partition("=")
+        if kind not in MIX:
+            raise ValueError(f"unknown journey kind {kind!r}")
+        kinds.append(kind)
+        if weight:
+            if not weight.isdigit() or int(weight) < 1:
+                raise ValueError(f"{kind}: the weight must be a whole number ≥ 1, not {weight!r}")
+            weights[kind] = int(weight)
+    return tuple(kinds), weights
+
+
+def mix_weights(kinds: tuple[str, ...], weights: dict[str, int] | None) -> dict[str, int]:
+    """The weights a run draws its journeys with."""
+    return {k: (weights or {}).get(k, MIX[k]) for k in (kinds or MIX)}
+
+
 # ---------------------------------------------------------------- the kiosk under soak
 class _StepErrors(logging.Handler):
     """Counts the driver's "step failed" records (bounded: message → count)."""
@@ -395,12 +419,15 @@ class SoakReport:
     malloc: dict[str, int] = dataclasses.field(default_factory=dict)
     camera_speed: float = 1.0
     simulators: str = ""
+    weights: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 class Soak:
     def __init__(self, root: Path, seed: int, *, kinds: tuple[str, ...] = (), trim: bool = False,
-                 camera_speed: float = 1.0, failure_shots: Path | None = None) -> None:
+                 camera_speed: float = 1.0, failure_shots: Path | None = None,
+                 weights: dict[str, int] | None = None) -> None:
         self.root = root
+        self.weights = weights
         self.failure_shots = failure_shots
         self.seed = seed
         self.camera_speed = camera_speed
@@ -507,7 +534,7 @@ class Soak:
     def journeys(self, count: int, every: int, warmup: int, sink: Any) -> tuple[Phase, dict[str, Any]]:
         from kiosk.journey import State
 
-        mix = JourneyMix(self.seed, self.kinds)
+        mix = JourneyMix(self.seed, self.kinds, self.weights)
         driver = self.ui.driver
         errors = _StepErrors()
         driver_log = logging.getLogger("kiosk.ui.driver")
@@ -591,18 +618,20 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
              samples_path: Path | None = None, prop_up_true: int = 0,
              kinds: tuple[str, ...] = (), trim: bool = False,
              malloc: dict[str, int] | None = None, camera_speed: float = 1.0,
-             failure_shots: Path | None = None) -> SoakReport:
+             failure_shots: Path | None = None,
+             weights: dict[str, int] | None = None) -> SoakReport:
     # bench-only life support against the PySide6 refcount bug (see --prop-up): the
     # references are held for the whole run and reported in the table's notes
     propped = [True, None, False] * prop_up_true
     with tempfile.TemporaryDirectory(prefix="kiosk-soak-") as tmp, \
             _maybe_open(samples_path) as sink:
         soak = Soak(Path(tmp), seed, kinds=kinds, trim=trim, camera_speed=camera_speed,
-                    failure_shots=failure_shots)
+                    failure_shots=failure_shots, weights=weights)
         if sink is not None:
             sink.write(json.dumps({"phase": "meta", "journeys": journeys, "every": every,
                                    "warmup": warmup, "seed": seed, "prop_up_true": prop_up_true,
-                                   "mix": list(kinds or MIX), "malloc_trim": trim,
+                                   "mix": list(kinds or MIX), "weights": mix_weights(kinds, weights),
+                                   "malloc_trim": trim,
                                    "malloc": malloc or {}, "camera_speed": camera_speed}) + "\n")
         try:
             soak.open()
@@ -619,7 +648,8 @@ def run_soak(journeys: int, *, every: int, warmup: int, seed: int,
                           accepted=queue.get("accepted", 0), queue_end=queue,
                           decided=stats["decided"], sync_errors=soak.sync_errors,
                           propped_true=prop_up_true, malloc=malloc or {},
-                          camera_speed=camera_speed, simulators=simulators)
+                          camera_speed=camera_speed, simulators=simulators,
+                          weights=mix_weights(kinds, weights))
 
 
 class _maybe_open:
@@ -720,6 +750,8 @@ def table(report: SoakReport) -> tuple[str, bool]:
     done = sum(report.kinds.values())
     failed = sum(report.failed_journeys.values())
     mix = ", ".join(f"{k} {report.kinds[k]}" for k in MIX)
+    if report.weights and report.weights != MIX:
+        mix += " (weights " + ", ".join(f"{k} {w}" for k, w in report.weights.items()) + ")"
     notes = [
         "",
         f"journeys: {done} in {j.seconds:.0f} s ({done / j.seconds:.2f}/s; baseline idle loop "
@@ -771,6 +803,8 @@ def from_samples(path: Path) -> str:
         notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in malloc.items())
                                    if malloc else "glibc's defaults")
                      + f"; journey kinds: {', '.join(meta.get('mix', MIX))}"
+                     + (f" (weights {', '.join(f'{k} {w}' for k, w in meta['weights'].items())})"
+                        if meta.get("weights") else "")
                      + f"; simulated camera clock {meta.get('camera_speed', 1.0):g}x")
     return "\n".join([*lines, *notes])
 
@@ -799,8 +833,9 @@ def main(argv: list[str] | None = None) -> int:
                              "6.12 refcount bug (a reference to True lost per Signal.emit() on "
                              "Python 3.11, some to None) does not abort the run before the memory "
                              "figures are in (reported in the notes)")
-    parser.add_argument("--mix", default="", metavar="KIND[,KIND]",
-                        help=f"only these journey kinds, at their usual weights ({', '.join(MIX)})")
+    parser.add_argument("--mix", default="", metavar="KIND[=WEIGHT][,...]",
+                        help="only these journey kinds, at their usual weights or the ones given "
+                             f"({', '.join(f'{k}={w}' for k, w in MIX.items())})")
     parser.add_argument("--malloc-trim", action="store_true",
                         help="at every sample, also call glibc's malloc_trim(0) and record the RSS "
                              "after it (diagnostic: freed memory the allocator still holds)")
@@ -834,14 +869,14 @@ def main(argv: list[str] | None = None) -> int:
     warnings.setLevel(logging.WARNING)
     warnings.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(warnings)
-    kinds = tuple(k for k in args.mix.split(",") if k)
-    unknown = set(kinds) - set(MIX)
-    if unknown:
-        parser.error(f"--mix: unknown journey kinds {', '.join(sorted(unknown))} (known: {', '.join(MIX)})")
+    try:
+        kinds, weights = parse_mix(args.mix)
+    except ValueError as err:
+        parser.error(f"--mix: {err} (known kinds: {', '.join(MIX)})")
     report = run_soak(journeys, every=every, warmup=warmup, seed=args.seed,
                       samples_path=args.samples, prop_up_true=args.prop_up, kinds=kinds,
                       trim=args.malloc_trim, malloc=malloc, camera_speed=args.camera_speed,
-                      failure_shots=args.failure_shots)
+                      failure_shots=args.failure_shots, weights=weights)
     text, _ok = table(report)
     print(text)
     out = args.results or (None if args.quick else RESULTS)
