@@ -219,8 +219,9 @@ class JourneyMix:
         unknown = (set(kinds) | set(weights or {})) - set(MIX)
         if unknown:
             raise ValueError(f"unknown journey kinds: {', '.join(sorted(unknown))}")
-        self._kinds = list(kinds or MIX)
-        self._weights = [(weights or {}).get(k, MIX[k]) for k in self._kinds]
+        drawn = mix_weights(kinds, weights)
+        self._kinds = list(drawn)
+        self._weights = list(drawn.values())
 
     def next(self) -> tuple[str, list[dict[str, Any]]]:
         kind = self.rng.choices(self._kinds, self._weights)[0]
