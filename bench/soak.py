@@ -376,6 +376,11 @@ def mix_weights(kinds: tuple[str, ...], weights: dict[str, int] | None) -> dict[
     return {k: (weights or {}).get(k, MIX[k]) for k in (kinds or MIX)}
 
 
+def weights_text(weights: dict[str, int]) -> str:
+    """How the table's notes show a run's weights."""
+    return "weights " + ", ".join(f"{k} {w}" for k, w in weights.items())
+
+
 # ---------------------------------------------------------------- the kiosk under soak
 class _StepErrors(logging.Handler):
     """Counts the driver's "step failed" records (bounded: message → count)."""
@@ -752,7 +757,7 @@ def table(report: SoakReport) -> tuple[str, bool]:
     failed = sum(report.failed_journeys.values())
     mix = ", ".join(f"{k} {report.kinds[k]}" for k in MIX)
     if report.weights and report.weights != MIX:
-        mix += " (weights " + ", ".join(f"{k} {w}" for k, w in report.weights.items()) + ")"
+        mix += f" ({weights_text(report.weights)})"
     notes = [
         "",
         f"journeys: {done} in {j.seconds:.0f} s ({done / j.seconds:.2f}/s; baseline idle loop "
@@ -804,8 +809,7 @@ def from_samples(path: Path) -> str:
         notes.append("malloc: " + (", ".join(f"{k} {v}" for k, v in malloc.items())
                                    if malloc else "glibc's defaults")
                      + f"; journey kinds: {', '.join(meta.get('mix', MIX))}"
-                     + (f" (weights {', '.join(f'{k} {w}' for k, w in meta['weights'].items())})"
-                        if meta.get("weights") else "")
+                     + (f" ({weights_text(meta['weights'])})" if meta.get("weights") else "")
                      + f"; simulated camera clock {meta.get('camera_speed', 1.0):g}x")
     return "\n".join([*lines, *notes])
 
